@@ -1,0 +1,49 @@
+using System.Reflection;
+using CommandLine;
+
+namespace CowStore.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => (int)Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses <paramref name="args"/>, runs the verb and maps failures to one line and an exit code.</summary>
+    public static ExitCode Run(string[] args, TextWriter output, TextWriter error)
+    {
+        using var parser = new Parser(settings =>
+        {
+            settings.HelpWriter = error;
+            settings.CaseInsensitiveEnumValues = true;
+        });
+        ParserResult<object> result = parser.ParseArguments(args, VerbTypes);
+        if (result is not Parsed<object> { Value: IVerb verb })
+        {
+            bool askedForHelp = result.Errors.Any(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError);
+            return askedForHelp ? ExitCode.Success : ExitCode.Usage;
+        }
+        try
+        {
+            return verb.Run(output, error);
+        }
+        catch (CliError e)
+        {
+            error.WriteLine($"cowstore: {e.Message}");
+            return e.Code;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"cowstore: permission denied: {e.Message}");
+            return ExitCode.PermissionDenied;
+        }
+        catch (IOException e) when (e.HResult == 28 || e.Message.Contains("No space left", StringComparison.Ordinal))
+        {
+            error.WriteLine($"cowstore: no space left on device: {e.Message}");
+            return ExitCode.NoSpace;
+        }
+    }
+
+    private static readonly Type[] VerbTypes = typeof(Program).Assembly.GetTypes()
+        .Where(t => typeof(IVerb).IsAssignableFrom(t) && t.GetCustomAttribute<VerbAttribute>() is not null)
+        .OrderBy(t => t.GetCustomAttribute<VerbAttribute>()!.Name, StringComparer.Ordinal)
+        .ToArray();
+}
