@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job on the embedded sample: a read-only SQLite database (standing in for a
+# /nix/store/<hash>-db path) is mounted writable with cowstore, a real engine writes to it,
+# and the delta size is printed next to the size of the database it did not copy.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cowstore=${COWSTORE_BIN:-$repo/bin/cowstore}
+work=$(mktemp -d /tmp/cowstore-demo.XXXXXX)
+export COWSTORE_HOME=$work/state
+base=$work/base mnt=$work/db
+mounted=""
+cleanup() {
+  [ -n "$mounted" ] && "$cowstore" umount "$mnt" >/dev/null 2>&1 || true
+  chmod -R u+w "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "demo: building the sample database (read-only, like a /nix/store path)"
+mkdir -p "$base" "$mnt"
+sqlite3 "$base/sample.db" < "$repo/scripts/sample/sample.sql" >/dev/null
+chmod -R a-w "$base"
+base_bytes=$(du -sb "$base" | cut -f1)
+
+session=$("$cowstore" mount "$base" "$mnt" | tail -n 1)
+mounted=1
+echo "demo: mounted $base at $mnt (session $session)"
+
+sqlite3 "$mnt/sample.db" <<'SQL'
+PRAGMA journal_mode = WAL;
+INSERT INTO person (name, born) VALUES ('demo-user', 2000);
+INSERT INTO knows SELECT max(id), 1, 2026 FROM person;
+UPDATE person SET born = born + 1 WHERE id % 1000 = 0;
+PRAGMA wal_checkpoint(TRUNCATE);
+SQL
+echo "demo: sqlite3 says: $(sqlite3 "$mnt/sample.db" 'PRAGMA integrity_check; SELECT count(*) FROM person;' | tr '\n' ' ')"
+"$cowstore" status
+delta=$("$cowstore" status --json | sed -nE 's/.*"deltaBytes": *([0-9]+).*/\1/p' | head -n 1)
+"$cowstore" umount "$mnt"
+mounted=""
+echo "demo: base $base_bytes bytes, delta ${delta:-?} bytes; base untouched: $(sqlite3 "$base/sample.db" 'SELECT count(*) FROM person')" rows
+"$cowstore" discard "$session" --yes >/dev/null
+echo "demo: ok"

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs the test tiers against the build in ./artifacts and ./bin and ends with one line
+# "tests: N passed, N failed, N skipped". A skipped test counts as a failure of the run.
+#   unit          no mounts
+#   root          integration tests (real mounts, real databases) as root
+#   unprivileged  the same integration tests as the user cowstore-test (fusermount3 path),
+#                 minus those that need root ([Trait("Requires","root")])
+#   all           the three above
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+tier=${1:-all}
+cfg="$(echo "${CONFIG:-Release}" | tr '[:upper:]' '[:lower:]')_linux-x64"
+unit_dll=$repo/artifacts/bin/CowStore.UnitTests/$cfg/CowStore.UnitTests.dll
+integration_dir=$repo/artifacts/bin/CowStore.IntegrationTests/$cfg
+logdir=$(mktemp -d /tmp/cowstore-tests.XXXXXX)
+passed=0 failed=0 skipped=0 broken=0
+
+export COWSTORE_BIN=$repo/bin/cowstore
+export COWSTORE_PROBE=$repo/native/build/posix-probe
+
+# run NAME CMD...: runs one dotnet test invocation, adds its counts to the totals.
+run() {
+  local name=$1; shift
+  echo "== tests: $name"
+  "$@" 2>&1 | tee "$logdir/$name.log"
+  local rc=${PIPESTATUS[0]}
+  local summary
+  summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$logdir/$name.log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    echo "== tests: $name produced no summary (exit $rc): the run is broken"
+    broken=$((broken + 1))
+    return
+  fi
+  local f p s
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || broken=$((broken + 1))
+}
+
+dotnet_test() {
+  dotnet test "$@" --blame-hang-timeout 10m --logger "console;verbosity=normal" --nologo
+}
+
+run_unit() { run unit dotnet_test "$unit_dll"; }
+
+run_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "== tests: root tier needs root; run 'make test' as root" >&2
+    broken=$((broken + 1)); return
+  fi
+  run integration-root dotnet_test "$integration_dir/CowStore.IntegrationTests.dll"
+}
+
+# The unprivileged tier runs from a world-readable copy, because the checkout may sit under a
+# private home directory. /dev/fuse is 0600 on these machines (0666 on stock Debian, which
+# fusermount3 relies on), so it is opened up for the duration and restored afterwards.
+run_unprivileged() {
+  local user=cowstore-test
+  if ! id "$user" >/dev/null 2>&1; then
+    echo "== tests: user $user missing; run 'make system' (scripts/setup-system.sh)" >&2
+    broken=$((broken + 1)); return
+  fi
+  local stage
+  stage=$(mktemp -d /tmp/cowstore-unprivileged.XXXXXX)
+  mkdir -p "$stage/home" "$stage/tmp" "$stage/results" "$stage/native"
+  cp -a "$integration_dir" "$stage/tests"
+  cp -a "$repo/bin" "$stage/bin"
+  cp -a "$repo/native/build/." "$stage/native/"
+  chmod 755 "$stage"; chmod -R a+rX "$stage"
+  chown -R "$user" "$stage/home" "$stage/tmp" "$stage/results"
+  local fuse_mode
+  fuse_mode=$(stat -c %a /dev/fuse)
+  chmod 0666 /dev/fuse
+  run integration-unprivileged runuser -u "$user" -- env -i \
+    PATH="$PATH" HOME="$stage/home" DOTNET_CLI_HOME="$stage/home" TMPDIR="$stage/tmp" \
+    DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    COWSTORE_BIN="$stage/bin/cowstore" COWSTORE_PROBE="$stage/native/posix-probe" \
+    COWSTORE_SOAK="${COWSTORE_SOAK:-}" \
+    dotnet test "$stage/tests/CowStore.IntegrationTests.dll" --filter "Requires!=root" \
+      --results-directory "$stage/results" --blame-hang-timeout 10m \
+      --logger "console;verbosity=normal" --nologo
+  chmod "$fuse_mode" /dev/fuse
+  rm -rf "$stage"
+}
+
+case "$tier" in
+  unit) run_unit ;;
+  root) run_root ;;
+  unprivileged) run_unprivileged ;;
+  all) run_unit; run_root; run_unprivileged ;;
+  *) echo "usage: $0 unit|root|unprivileged|all" >&2; exit 2 ;;
+esac
+
+live=$(grep -cE ' - fuse(\.|blk| )' /proc/self/mountinfo || true)
+if [ "${live:-0}" != "0" ]; then
+  echo "== tests: $live FUSE mount(s) left behind:"; grep -E ' - fuse' /proc/self/mountinfo
+  broken=$((broken + 1))
+fi
+
+echo "tests: $passed passed, $((failed + skipped)) failed"
+[ "$skipped" -eq 0 ] || echo "($skipped skipped tests counted as failed: a skipped test is not a pass)"
+[ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$broken" -eq 0 ]

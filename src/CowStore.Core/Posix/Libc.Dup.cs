@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Core.Posix;
+
+internal static unsafe partial class Libc
+{
+    /// <summary>dup(2).</summary>
+    [LibraryImport(Name, EntryPoint = "dup", SetLastError = true)]
+    internal static partial int Dup(int fd);
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Core.Posix;
+
+internal static unsafe partial class Libc
+{
+    /// <summary>fstatfs(2) of the filesystem holding <paramref name="fd"/> (works on O_PATH fds).</summary>
+    [LibraryImport(Name, EntryPoint = "fstatfs", SetLastError = true)]
+    internal static partial int FStatFs(int fd, out StatFs statfs);
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Core.Posix;
+
+internal static unsafe partial class Libc
+{
+    /// <summary>mkdirat(2).</summary>
+    [LibraryImport(Name, EntryPoint = "mkdirat", SetLastError = true)]
+    internal static partial int MkdirAt(int dirFd, byte* path, uint mode);
+}

@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Core.Posix;
+
+internal static unsafe partial class Libc
+{
+    /// <summary>removexattr(2) (follows symlinks).</summary>
+    [LibraryImport(Name, EntryPoint = "removexattr", SetLastError = true)]
+    internal static partial int RemoveXattr(byte* path, byte* name);
+}

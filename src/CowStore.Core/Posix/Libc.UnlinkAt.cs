@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Core.Posix;
+
+internal static unsafe partial class Libc
+{
+    /// <summary>unlinkat(2): AT_REMOVEDIR (0x200) removes a directory.</summary>
+    [LibraryImport(Name, EntryPoint = "unlinkat", SetLastError = true)]
+    internal static partial int UnlinkAt(int dirFd, byte* path, int flags);
+}

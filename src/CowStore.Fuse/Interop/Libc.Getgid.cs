@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Fuse.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "getgid")]
+    internal static partial uint Getgid();
+}

@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Fuse.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "getuid")]
+    internal static partial uint Getuid();
+}

@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Fuse.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
+    internal static unsafe partial int Ioctl(int fd, nuint request, void* argument);
+}

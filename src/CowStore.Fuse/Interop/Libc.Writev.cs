@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Fuse.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "writev", SetLastError = true)]
+    internal static unsafe partial nint Writev(int fd, Iovec* iov, int iovcnt);
+}
