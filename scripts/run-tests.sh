@@ -25,17 +25,17 @@ run() {
   echo "== tests: $name"
   "$@" 2>&1 | tee "$logdir/$name.log"
   local rc=${PIPESTATUS[0]}
-  local summary
-  summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$logdir/$name.log" | tail -n 1)
-  if [ -z "$summary" ]; then
+  # vstest's closing block: "Total tests: N" then indented "Passed: N", "Failed: N", "Skipped: N".
+  local totals
+  totals=$(sed -n '/^Total tests: /,$p' "$logdir/$name.log")
+  if [ -z "$totals" ]; then
     echo "== tests: $name produced no summary (exit $rc): the run is broken"
     broken=$((broken + 1))
     return
   fi
-  local f p s
-  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
-  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
-  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  count() { grep -E "^ +$1: +[0-9]+" <<<"$totals" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }
+  local p f s
+  p=$(count Passed); f=$(count Failed); s=$(count Skipped)
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || broken=$((broken + 1))
 }

@@ -5,20 +5,30 @@ namespace CowStore.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => (int)Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // The daemon's command line is ours alone: skip building the parser, every millisecond of daemon
+        // start-up is part of how long `cowstore mount` takes.
+        if (args is [Verbs.DaemonVerb.Name, "--session", string session])
+        {
+            return (int)new Verbs.DaemonVerb { Session = session }.Run(TextWriter.Null, TextWriter.Null);
+        }
+        return (int)Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Parses <paramref name="args"/>, runs the verb and maps failures to one line and an exit code.</summary>
     public static ExitCode Run(string[] args, TextWriter output, TextWriter error)
     {
         using var parser = new Parser(settings =>
         {
-            settings.HelpWriter = error;
+            settings.HelpWriter = null;
             settings.CaseInsensitiveEnumValues = true;
         });
         ParserResult<object> result = parser.ParseArguments(args, VerbTypes);
         if (result is not Parsed<object> { Value: IVerb verb })
         {
             bool askedForHelp = result.Errors.Any(e => e.Tag is ErrorType.HelpRequestedError or ErrorType.HelpVerbRequestedError or ErrorType.VersionRequestedError);
+            HelpScreen.Write(result, output, error);
             return askedForHelp ? ExitCode.Success : ExitCode.Usage;
         }
         try
@@ -35,12 +45,24 @@ public static class Program
             error.WriteLine($"cowstore: permission denied: {e.Message}");
             return ExitCode.PermissionDenied;
         }
-        catch (IOException e) when (e.HResult == 28 || e.Message.Contains("No space left", StringComparison.Ordinal))
+        catch (IOException e) when (e.HResult == NoSpaceErrno || e.Message.Contains("No space left", StringComparison.Ordinal))
         {
             error.WriteLine($"cowstore: no space left on device: {e.Message}");
             return ExitCode.NoSpace;
         }
+        catch (TimeoutException e)
+        {
+            error.WriteLine($"cowstore: busy: {e.Message}; try again");
+            return ExitCode.Conflict;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            error.WriteLine($"cowstore: {e.Message}");
+            return ExitCode.Failure;
+        }
     }
+
+    private const int NoSpaceErrno = 28;
 
     private static readonly Type[] VerbTypes = typeof(Program).Assembly.GetTypes()
         .Where(t => typeof(IVerb).IsAssignableFrom(t) && t.GetCustomAttribute<VerbAttribute>() is not null)

@@ -3,8 +3,11 @@ namespace CowStore.Core.Posix;
 /// <summary>
 /// NUL-terminated paths built in caller-provided (usually stackalloc'd) buffers, so interop needs no allocation.
 /// </summary>
-internal static class CPath
+internal static unsafe class CPath
 {
+    /// <summary>"" as a C string, for AT_EMPTY_PATH calls. u8 literals live in static data and never move.</summary>
+    public static byte* Empty => (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference("\0"u8));
+
     /// <summary>Buffer size for a name or symlink target: PATH_MAX plus the terminator.</summary>
     public const int MaxSize = 4097;
 

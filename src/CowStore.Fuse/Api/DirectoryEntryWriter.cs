@@ -28,10 +28,17 @@ public ref struct DirectoryEntryWriter
     /// <summary>Bytes packed so far.</summary>
     public readonly int BytesWritten => _written;
 
-    /// <summary>Adds a READDIR record; false (nothing written) when the buffer is full.</summary>
+    /// <summary>
+    /// Adds a READDIR record; false (nothing written) when the buffer is full. On a READDIRPLUS writer it adds
+    /// a record without attributes (entry NodeId 0: the kernel counts no lookup and caches nothing).
+    /// </summary>
     /// <param name="type">File type as in <c>d_type</c>: <c>(mode &amp; S_IFMT) &gt;&gt; 12</c>.</param>
     public bool TryAdd(ReadOnlySpan<byte> name, ulong ino, uint type, long nextOffset)
     {
+        if (IsPlus)
+        {
+            return TryAddPlusRecord(name, default, ino, type, nextOffset);
+        }
         int size = Align8(DirentHeaderSize + name.Length);
         if (_written + size > _buffer.Length)
         {
@@ -47,7 +54,10 @@ public ref struct DirectoryEntryWriter
     /// and <paramref name="entry"/>.NodeId is non-zero, the kernel counts one lookup of that node, so the
     /// filesystem must increment its lookup count (never for "." and "..", which carry NodeId 0).
     /// </summary>
-    public bool TryAddPlus(ReadOnlySpan<byte> name, in FuseEntryOut entry, long nextOffset)
+    public bool TryAddPlus(ReadOnlySpan<byte> name, in FuseEntryOut entry, long nextOffset) =>
+        TryAddPlusRecord(name, in entry, entry.Attr.Ino, (entry.Attr.Mode >> 12) & 0xF, nextOffset);
+
+    private bool TryAddPlusRecord(ReadOnlySpan<byte> name, in FuseEntryOut entry, ulong ino, uint type, long nextOffset)
     {
         int entrySize = Marshal.SizeOf<FuseEntryOut>();
         int size = entrySize + Align8(DirentHeaderSize + name.Length);
@@ -57,7 +67,7 @@ public ref struct DirectoryEntryWriter
         }
         Span<byte> record = _buffer.Slice(_written, size);
         MemoryMarshal.Write(record, in entry);
-        WriteDirent(record[entrySize..], name, entry.Attr.Ino, (entry.Attr.Mode >> 12) & 0xF, nextOffset);
+        WriteDirent(record[entrySize..], name, ino, type, nextOffset);
         _written += size;
         return true;
     }

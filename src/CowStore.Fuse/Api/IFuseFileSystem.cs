@@ -44,6 +44,7 @@ public interface IFuseFileSystem
     /// <param name="mode">Full mode including S_IFMT; <paramref name="umask"/> is already applied by the kernel unless the FS asked otherwise.</param>
     int Mknod(in FuseRequest request, ulong parent, ReadOnlySpan<byte> name, uint mode, uint rdev, uint umask, ref FuseEntryOut entry);
 
+    /// <param name="mode">Permission bits with S_IFDIR set by the server (the kernel sends only the permission bits).</param>
     int Mkdir(in FuseRequest request, ulong parent, ReadOnlySpan<byte> name, uint mode, uint umask, ref FuseEntryOut entry);
 
     int Unlink(in FuseRequest request, ulong parent, ReadOnlySpan<byte> name);

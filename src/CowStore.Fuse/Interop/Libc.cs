@@ -30,4 +30,7 @@ internal static partial class Libc
 
     /// <summary>errno of the last P/Invoke on this thread, as a positive value.</summary>
     internal static int Errno => Marshal.GetLastPInvokeError();
+
+    /// <summary>"No such device (errno 19)": strerror text plus the number, for one-line messages.</summary>
+    internal static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }

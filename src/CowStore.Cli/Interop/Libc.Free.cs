@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Cli.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "free", SetLastError = true)]
+    internal static partial void Free(nint pointer);
+}

@@ -1,0 +1,9 @@
+using System.Runtime.InteropServices;
+
+namespace CowStore.Cli.Interop;
+
+internal static partial class Libc
+{
+    [LibraryImport(Name, EntryPoint = "setsid", SetLastError = true)]
+    internal static partial int Setsid();
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace CowStore.Cli.Output;
+
+/// <summary>One session in <c>cowstore status --json</c>.</summary>
+internal sealed record SessionStatus
+{
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    [JsonPropertyName("base")]
+    public required string Base { get; init; }
+
+    [JsonPropertyName("mountpoint")]
+    public string? Mountpoint { get; init; }
+
+    /// <summary><c>mounted</c>, <c>detached</c> or <c>transitioning</c> (starting, or lazily unmounting).</summary>
+    [JsonPropertyName("state")]
+    public required string State { get; init; }
+
+    [JsonPropertyName("pid")]
+    public int? Pid { get; init; }
+
+    [JsonPropertyName("deltaBytes")]
+    public long DeltaBytes { get; init; }
+
+    [JsonPropertyName("ephemeral")]
+    public bool Ephemeral { get; init; }
+
+    [JsonPropertyName("deltaDirectory")]
+    public required string DeltaDirectory { get; init; }
+
+    [JsonPropertyName("createdAt")]
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>Source-generated serializer: no reflection, so the command stays trimmable.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(List<SessionStatus>))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;

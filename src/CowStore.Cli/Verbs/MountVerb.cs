@@ -1,0 +1,168 @@
+using CommandLine;
+using CommandLine.Text;
+using CowStore.Cli.Daemon;
+using CowStore.Cli.Sessions;
+using CowStore.Store.Catalog;
+using CowStore.Store.Sessions;
+
+namespace CowStore.Cli.Verbs;
+
+[Verb("mount", HelpText =
+    "Present a read-only base directory as a writable directory. Nothing is copied: writes land in the "
+    + "session's delta, the base is never touched. Returns once the mount is live (a background daemon serves "
+    + "it) and prints the session name as the last line. The session survives unmount and crashes until it is "
+    + "discarded; resume it with --session NAME.")]
+public sealed class MountVerb : IVerb
+{
+    [Value(0, MetaName = "base", Required = true, HelpText = "The read-only directory to build on, e.g. /nix/store/<hash>-db.")]
+    public string Base { get; set; } = "";
+
+    [Value(1, MetaName = "mountpoint", Required = true, HelpText = "An existing, empty directory where the writable view appears.")]
+    public string Mountpoint { get; set; } = "";
+
+    [Option("session", MetaValue = "NAME", HelpText = "Resume the detached session NAME (same base), or create it. Default: a new session named after the base.")]
+    public string? Session { get; set; }
+
+    [Option("foreground", HelpText = "Serve in this process until unmounted or interrupted (Ctrl-C unmounts cleanly).")]
+    public bool Foreground { get; set; }
+
+    [Option("allow-other", HelpText = "Let other users see the mount (needs user_allow_other in /etc/fuse.conf). Default: owner only.")]
+    public bool AllowOther { get; set; }
+
+    [Option("ephemeral", HelpText = "Keep the delta in memory (tmpfs); the session is deleted when unmounted.")]
+    public bool Ephemeral { get; set; }
+
+    [Option("preserve-ownership", HelpText = "Show the base's owners and modes as they are instead of presenting every file as yours and writable.")]
+    public bool PreserveOwnership { get; set; }
+
+    [Option("timeout", MetaValue = "SECONDS", HelpText = "How long to wait for the mount to become live (default 30).")]
+    public int? TimeoutSeconds { get; set; }
+
+    [Usage(ApplicationAlias = "cowstore")]
+    public static IEnumerable<Example> Examples =>
+    [
+        new("Mount a Nix-built database writable at ~/db (prints the new session's name)",
+            new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "~/db" }),
+        new("Resume that session after `cowstore umount ~/db`",
+            new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "~/db", Session = "neo4j-data-k3j9qa" }),
+        new("Scratch copy that disappears on unmount",
+            new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "/tmp/scratch", Ephemeral = true }),
+    ];
+
+    public ExitCode Run(TextWriter output, TextWriter error)
+    {
+        if (Session is not null && !SessionNames.IsValid(Session))
+        {
+            throw new CliError(ExitCode.Usage, $"invalid session name: '{Session}' (1-{SessionNames.MaxLength} of A-Z a-z 0-9 . _ -, not starting with . or -)");
+        }
+        if (TimeoutSeconds is <= 0)
+        {
+            throw new CliError(ExitCode.Usage, "--timeout must be a positive number of seconds");
+        }
+        string basePath = PathArguments.ResolveBase(Base);
+        var catalog = new SessionCatalog(StateDirectory.FromEnvironment());
+
+        var catalogLock = CatalogLock.Acquire(catalog.State, DaemonLauncher.DefaultTimeout);
+        try
+        {
+            IReadOnlyList<SessionView> sessions = new Reconciler(catalog, error).ReconcileAll();
+            // After the reconciler: a dead daemon's stale mount must not be mistaken for someone else's mount.
+            string mountPoint = PathArguments.ResolveMountpoint(Mountpoint, MountTable.Read());
+            SessionView? existing = Session is null ? null : sessions.FirstOrDefault(s => s.Name == Session);
+            SessionRecord record = existing is null
+                ? NewSession(catalog, basePath, mountPoint, Session ?? SessionNames.Generate(basePath))
+                : Resume(existing, basePath, mountPoint);
+            catalog.Save(record);
+
+            if (Foreground)
+            {
+                return SessionServer.Serve(catalog, record.Name, error, live =>
+                {
+                    catalogLock.Dispose();
+                    output.WriteLine($"mounted {live.Base} at {live.Mountpoint}; serving in the foreground, Ctrl-C unmounts");
+                    output.WriteLine(live.Name);
+                    output.Flush();
+                });
+            }
+            try
+            {
+                DaemonLauncher.Start(catalog, record, TimeoutSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : DaemonLauncher.DefaultTimeout);
+            }
+            catch
+            {
+                Abandon(catalog, record, existing is null);
+                throw;
+            }
+            output.WriteLine($"mounted {record.Base} at {record.Mountpoint}{(record.Ephemeral ? " (ephemeral)" : "")}; cowstore umount {record.Name} to detach");
+            output.WriteLine(record.Name);
+            return ExitCode.Success;
+        }
+        finally
+        {
+            catalogLock.Dispose();
+        }
+    }
+
+    private SessionRecord NewSession(SessionCatalog catalog, string basePath, string mountPoint, string name)
+    {
+        string delta = Ephemeral
+            ? EphemeralDeltaLocation.For(name, Environment.GetEnvironmentVariable, MountTable.Read(), Interop.Libc.GetEUid())
+            : catalog.State.PersistentDeltaDirectory(name);
+        if (Directory.Exists(catalog.State.SessionDirectory(name)) || Directory.Exists(delta))
+        {
+            throw new CliError(ExitCode.Conflict, $"session {name} already exists but its record is unreadable; see cowstore status");
+        }
+        return new SessionRecord
+        {
+            Name = name,
+            Base = basePath,
+            DeltaDirectory = delta,
+            Mountpoint = mountPoint,
+            Ephemeral = Ephemeral,
+            PreserveOwnership = PreserveOwnership,
+            AllowOther = AllowOther,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    private SessionRecord Resume(SessionView existing, string basePath, string mountPoint)
+    {
+        SessionRecord record = existing.Record;
+        if (existing.State != SessionState.Detached)
+        {
+            string where = record.Mountpoint is null ? "" : $" at {record.Mountpoint}";
+            throw new CliError(ExitCode.Conflict, $"session {record.Name} is already mounted{where} (daemon {record.DaemonPid}); cowstore umount {record.Name} first");
+        }
+        if (record.Base != basePath)
+        {
+            throw new CliError(ExitCode.Conflict, $"session {record.Name} is over {record.Base}, not {basePath}; omit --session to start a new session");
+        }
+        if (Ephemeral && !record.Ephemeral)
+        {
+            throw new CliError(ExitCode.Usage, $"session {record.Name} is persistent; --ephemeral only applies to new sessions");
+        }
+        if (PreserveOwnership != record.PreserveOwnership && PreserveOwnership)
+        {
+            throw new CliError(ExitCode.Usage, $"session {record.Name} was created without --preserve-ownership; ownership mode is fixed per session");
+        }
+        return record.AsDetached() with { Mountpoint = mountPoint, AllowOther = AllowOther };
+    }
+
+    /// <summary>Undoes the record of a failed mount: a new session never held data, a resumed one stays detached.</summary>
+    private static void Abandon(SessionCatalog catalog, SessionRecord record, bool isNew)
+    {
+        SessionRecord? current = catalog.TryLoad(record.Name);
+        if (current is null || current.DaemonPid is not null)
+        {
+            return;
+        }
+        if (isNew)
+        {
+            catalog.Remove(current);
+        }
+        else
+        {
+            catalog.Save(current.AsDetached());
+        }
+    }
+}

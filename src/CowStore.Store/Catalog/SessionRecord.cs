@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace CowStore.Store.Catalog;
+
+/// <summary>
+/// The desired state of one session, stored as <c>sessions/&lt;name&gt;/session.json</c>.
+/// A null <see cref="Mountpoint"/> means the session is meant to be detached; <see cref="DaemonPid"/>
+/// is the process that serves it (written by the daemon once the mount is live).
+/// </summary>
+public sealed record SessionRecord
+{
+    public const int CurrentFormatVersion = 1;
+
+    [JsonPropertyName("formatVersion")]
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    /// <summary>Absolute path of the read-only base directory.</summary>
+    [JsonPropertyName("base")]
+    public required string Base { get; init; }
+
+    [JsonPropertyName("deltaDirectory")]
+    public required string DeltaDirectory { get; init; }
+
+    [JsonPropertyName("mountpoint")]
+    public string? Mountpoint { get; init; }
+
+    [JsonPropertyName("ephemeral")]
+    public bool Ephemeral { get; init; }
+
+    [JsonPropertyName("preserveOwnership")]
+    public bool PreserveOwnership { get; init; }
+
+    [JsonPropertyName("allowOther")]
+    public bool AllowOther { get; init; }
+
+    [JsonPropertyName("createdAt")]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    [JsonPropertyName("daemonPid")]
+    public int? DaemonPid { get; init; }
+
+    /// <summary>Start time of <see cref="DaemonPid"/> (clock ticks since boot) so a reused pid is not mistaken for it.</summary>
+    [JsonPropertyName("daemonStartTime")]
+    public ulong? DaemonStartTime { get; init; }
+
+    /// <summary>The same session, meant to be detached and served by nobody.</summary>
+    public SessionRecord AsDetached() => this with { Mountpoint = null, DaemonPid = null, DaemonStartTime = null };
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using CowStore.IntegrationTests.Databases.Support;
+using CowStore.IntegrationTests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace CowStore.IntegrationTests.Databases;
+
+/// <summary>
+/// SQLite in WAL mode on a cowstore view: the -shm index is shared through mmap by every
+/// connection, readers and the writer coordinate with POSIX locks, and the database file is larger
+/// than 64 MiB so copy-on-write touches only some of its blocks. The engine and the mount run as
+/// the test process (root in the root tier: the mount(2) path; cowstore-test in the other tier).
+/// </summary>
+[Collection(DatabaseCollection.Name)]
+public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(output)
+{
+    private const long BaseRows = 80_000;
+    private const int Transactions = 600;
+    private const int RowsPerTransaction = 5;
+    private const long MinimumDatabaseBytes = 64L << 20;
+
+    [Fact]
+    public void ConcurrentWriterAndReadersKeepAConsistentDatabaseAcrossRemount()
+    {
+        EngineWorkspace ws = CurrentUserWorkspace();
+        var baseDb = new Sqlite(ws.User, Path.Combine(ws.Base, "app.db"));
+        baseDb.Execute($"""
+            PRAGMA page_size = 4096;
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);
+            WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {BaseRows})
+              INSERT INTO t SELECT x, randomblob(1000) FROM n;
+            PRAGMA wal_checkpoint(TRUNCATE);
+            """);
+        long databaseBytes = new FileInfo(baseDb.DatabaseFile).Length;
+        Assert.True(databaseBytes > MinimumDatabaseBytes, $"the base database has only {databaseBytes} bytes");
+        Assert.False(File.Exists(baseDb.DatabaseFile + "-wal"), "the base kept a WAL file after the last connection closed");
+        ws.SealBase();
+        TreeFingerprint pristine = TreeFingerprint.Of(ws.Base);
+
+        CowStoreSession session = ws.Mount();
+        var db = new Sqlite(ws.User, Path.Combine(ws.MountPoint, "app.db"));
+        Assert.Equal("wal", db.Execute("PRAGMA journal_mode"));
+        Assert.Equal(BaseRows, db.Long("SELECT count(*) FROM t"));
+        ReportDelta("sqlite", "after open + count + close", session.DeltaBytes);
+
+        string script = ws.ScratchFile("writer.sql");
+        File.WriteAllText(script, WriterScript());
+        using BackgroundProcess writer = db.StartScript(script);
+        (int readsDuringWrite, long lastCount) = ReadWhileWriting(db, writer);
+        Assert.True(writer.WaitForExit(TimeSpan.FromSeconds(120)) == 0, $"the writer failed:\n{writer}");
+        Output.WriteLine($"{readsDuringWrite} reader processes ran while the writer committed {Transactions} transactions; last count seen {lastCount}");
+        Assert.True(readsDuringWrite >= 3, $"only {readsDuringWrite} reads overlapped the writer: the test proved no concurrency");
+
+        long expected = BaseRows + (Transactions * RowsPerTransaction);
+        AssertConsistent(db, expected, "after the workload");
+        ReportDelta("sqlite", $"after {Transactions} write transactions", session.DeltaBytes);
+        long delta = session.DeltaBytes;
+        Output.WriteLine($"database file in the base: {databaseBytes:N0} bytes");
+        Assert.True(delta < databaseBytes,
+            $"the delta ({delta:N0} bytes) is as large as the whole database ({databaseBytes:N0} bytes): copy-on-write copied whole files");
+
+        session.Umount();
+        session.Resume();
+        AssertConsistent(db, expected, "after umount and resume");
+        session.Umount();
+        ReportDelta("sqlite", "detached after resume + checks", session.DeltaBytes);
+
+        PostgresWorkloadTests.AssertUntouched(pristine, ws.Base, "after the SQLite workload");
+    }
+
+    /// <summary>
+    /// Each transaction appends <see cref="RowsPerTransaction"/> rows and rewrites one row spread over
+    /// the base file, so both appended and copied-on-write blocks are in play.
+    /// </summary>
+    private static string WriterScript()
+    {
+        var random = new Random(4242);
+        var sql = new StringBuilder("PRAGMA synchronous = FULL;\n");
+        for (int i = 0; i < Transactions; i++)
+        {
+            sql.Append("BEGIN IMMEDIATE;\n")
+               .Append($"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {RowsPerTransaction}) ")
+               .Append("INSERT INTO t (payload) SELECT randomblob(1000) FROM n;\n")
+               .Append($"UPDATE t SET payload = randomblob(1000) WHERE id = {random.NextInt64(1, BaseRows + 1)};\n")
+               .Append("COMMIT;\n");
+        }
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// Runs one reader process after another while the writer runs. Every count must be a whole
+    /// number of transactions above the base (no torn transaction is visible) and never go down.
+    /// </summary>
+    private static (int Reads, long LastCount) ReadWhileWriting(Sqlite db, BackgroundProcess writer)
+    {
+        int reads = 0;
+        long last = BaseRows;
+        while (!writer.HasExited)
+        {
+            ProcessResult read = db.TryExecute("SELECT count(*) FROM t");
+            Assert.True(read.ExitCode == 0, $"a reader failed while the writer ran:\n{read}");
+            long count = long.Parse(read.Stdout.Trim());
+            Assert.True(count >= last, $"the row count went back from {last} to {count}");
+            Assert.True((count - BaseRows) % RowsPerTransaction == 0, $"a reader saw {count} rows: part of a transaction");
+            last = count;
+            reads++;
+        }
+        return (reads, last);
+    }
+
+    private static void AssertConsistent(Sqlite db, long expectedRows, string when)
+    {
+        Assert.True(db.Execute("PRAGMA integrity_check") == "ok", $"integrity_check {when}: {db.Execute("PRAGMA integrity_check")}");
+        Assert.Equal(expectedRows, db.Long("SELECT count(*) FROM t"));
+        Assert.Equal(0, db.Long("SELECT count(*) FROM t WHERE length(payload) <> 1000"));
+    }
+}

@@ -1,0 +1,53 @@
+namespace CowStore.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// <c>cowstore mount &lt;base&gt; &lt;mnt&gt; --foreground</c> with a private <c>COWSTORE_HOME</c>: the
+/// copy-on-write view. The seeded files are the base, made read-only the way a /nix/store path is
+/// (files 0444, directories 0555), so every test that changes a seeded file changes base data
+/// through the delta. Unprivileged runs go through fusermount3 on their own (mount has no
+/// --unprivileged switch: it takes the root path only when it is root).
+/// </summary>
+public class CowMountBackend : DaemonMountBackend
+{
+    private readonly bool _allowOther;
+
+    public CowMountBackend(IEnumerable<string> testNames, bool allowOther = false)
+        : base(allowOther ? "cow-allow-other" : "cow", testNames)
+    {
+        _allowOther = allowOther;
+        Start();
+    }
+
+    public override string Name => _allowOther ? "cow --allow-other" : "cow";
+
+    protected override void ConfigureEnvironment(IDictionary<string, string?> environment, string workDirectory)
+    {
+        string home = Path.Combine(workDirectory, "state");
+        Directory.CreateDirectory(home);
+        environment["COWSTORE_HOME"] = home;
+    }
+
+    protected override void PrepareSource(string source, string workDirectory)
+    {
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            Sys.Chmod(file, 0x124); // 0444
+        }
+        foreach (string dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Append(source))
+        {
+            Sys.Chmod(dir, 0x16D); // 0555
+        }
+    }
+
+    protected override IEnumerable<string> DaemonArguments(string source, string mountPoint, string workDirectory)
+    {
+        yield return "mount";
+        yield return source;
+        yield return mountPoint;
+        yield return "--foreground";
+        if (_allowOther)
+        {
+            yield return "--allow-other";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace CowStore.IntegrationTests.Sessions;
+
+/// <summary>What one run of the <c>cowstore</c> binary printed and returned.</summary>
+internal sealed record CommandResult(int ExitCode, string Output, string Error)
+{
+    /// <summary>The last non-empty line of standard output (mount prints the session name there).</summary>
+    public string LastLine => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Output}\nstderr: {Error}";
+}
+
+/// <summary>Runs the real <c>cowstore</c> executable (env COWSTORE_BIN, else the apphost next to the tests).</summary>
+internal static class CowstoreCommand
+{
+    public static string Executable
+    {
+        get
+        {
+            string? configured = Environment.GetEnvironmentVariable("COWSTORE_BIN");
+            if (!string.IsNullOrEmpty(configured))
+            {
+                return configured;
+            }
+            string local = Path.Combine(AppContext.BaseDirectory, "cowstore");
+            return File.Exists(local) ? local : throw new FileNotFoundException("cowstore binary not found; set COWSTORE_BIN", local);
+        }
+    }
+
+    public static CommandResult Run(string home, params string[] arguments) => Run(home, TimeSpan.FromSeconds(90), arguments);
+
+    public static CommandResult Run(string home, TimeSpan timeout, params string[] arguments)
+    {
+        using Process process = Start(home, arguments);
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"cowstore {string.Join(' ', arguments)} did not finish within {timeout}");
+        }
+        // Reading to the end proves the command did not leave its daemon holding our pipes.
+        if (!Task.WaitAll([output, error], TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException($"cowstore {string.Join(' ', arguments)} exited but something still holds its stdout/stderr");
+        }
+        return new CommandResult(process.ExitCode, output.Result, error.Result);
+    }
+
+    public static Process Start(string home, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["COWSTORE_HOME"] = home;
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start cowstore");
+        process.StandardInput.Close();
+        return process;
+    }
+}

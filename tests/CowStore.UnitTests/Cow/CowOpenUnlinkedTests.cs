@@ -1,0 +1,84 @@
+using System.Text;
+using CowStore.Fuse;
+using CowStore.Fuse.Kernel;
+using Xunit;
+
+namespace CowStore.UnitTests.Cow;
+
+/// <summary>
+/// An open inode whose last name goes away (unlink, rename over it) lives on through its handles with
+/// st_nlink 0, base inodes that were only read included.
+/// </summary>
+public sealed class CowOpenUnlinkedTests
+{
+    private static readonly FuseRequest R = CowFixture.Request;
+    private static ulong Root => IFuseFileSystem.RootNodeId;
+
+    [Fact]
+    public void ReadOnlyOpenBaseFile_Unlinked_HandleReportsNlinkZero_AndReadsOriginal()
+    {
+        using var f = new CowFixture(StandardBase.Build);
+        ulong node = f.Node("a.txt");
+        ulong fh = f.OpenFile("a.txt", 0);
+        Assert.Equal(0, f.Fs.Unlink(R, Root, "a.txt"u8));
+        Assert.Equal(-Errno.ENOENT, f.TryLookup("a.txt", out _));
+
+        FuseAttr attr = HandleAttr(f, node, fh);
+        Assert.Equal(0u, attr.Nlink);
+        Assert.Equal((ulong)StandardBase.BaseText.Length, attr.Size);
+        Assert.Equal(StandardBase.BaseText, ReadAll(f, node, fh));
+
+        Assert.Equal(0, f.Fs.Release(R, node, fh, 0));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(f.DeltaDirectory, "data")));
+        f.Reopen();
+        Assert.Equal(-Errno.ENOENT, f.TryLookup("a.txt", out _));
+    }
+
+    [Fact]
+    public void ReadOnlyOpenBaseFile_RenamedOver_HandleReportsNlinkZero_AndReadsOriginal()
+    {
+        using var f = new CowFixture(StandardBase.Build);
+        f.WriteFile("new.txt", "replacement"u8.ToArray());
+        ulong node = f.Node("a.txt");
+        ulong fh = f.OpenFile("a.txt", 0);
+        Assert.Equal(0, f.Fs.Rename(R, Root, "new.txt"u8, Root, "a.txt"u8, 0));
+        Assert.Equal("replacement", f.ReadText("a.txt"));
+
+        FuseAttr attr = HandleAttr(f, node, fh);
+        Assert.Equal(0u, attr.Nlink);
+        Assert.Equal((ulong)StandardBase.BaseText.Length, attr.Size);
+        Assert.Equal(StandardBase.BaseText, ReadAll(f, node, fh));
+
+        Assert.Equal(0, f.Fs.Release(R, node, fh, 0));
+        f.Reopen();
+        Assert.Equal("replacement", f.ReadText("a.txt"));
+    }
+
+    [Fact]
+    public void ReadOnlyOpenBaseFile_UnlinkedThenCrash_OrphanIsDropped()
+    {
+        using var f = new CowFixture(StandardBase.Build);
+        ulong node = f.Node("big.bin");
+        ulong fh = f.OpenFile("big.bin", 0);
+        Assert.Equal(0, f.Fs.Unlink(R, Root, "big.bin"u8));
+        Assert.Equal(0u, HandleAttr(f, node, fh).Nlink);
+        f.Crash();
+        Assert.Equal(-Errno.ENOENT, f.TryLookup("big.bin", out _));
+        Assert.Equal(StandardBase.BaseText, f.ReadText("a.txt"));
+    }
+
+    private static FuseAttr HandleAttr(CowFixture f, ulong node, ulong fh)
+    {
+        var attr = default(FuseAttrOut);
+        Assert.Equal(0, f.Fs.GetAttr(R, node, fh, ref attr));
+        return attr.Attr;
+    }
+
+    private static string ReadAll(CowFixture f, ulong node, ulong fh)
+    {
+        byte[] buffer = new byte[4096];
+        int n = f.Fs.Read(R, node, fh, 0, buffer);
+        Assert.True(n >= 0, $"read failed: {n}");
+        return Encoding.UTF8.GetString(buffer, 0, n);
+    }
+}
