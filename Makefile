@@ -19,7 +19,8 @@ system:
 ## build: ./bin/cowstore and the native helpers
 build: native
 	$(DOTNET) build CowStoreFs.sln $(BUILD_FLAGS)
-	$(DOTNET) publish src/CowStore.Cli/CowStore.Cli.csproj $(BUILD_FLAGS) -o $(CURDIR)/bin
+	# ReadyToRun: precompiled code, so the first requests of a fresh daemon and every CLI call skip the JIT.
+	$(DOTNET) publish src/CowStore.Cli/CowStore.Cli.csproj $(BUILD_FLAGS) -p:PublishReadyToRun=true -o $(CURDIR)/bin
 	@cp scripts/cowstore-neo4j bin/ 2>/dev/null || true
 	@echo "built $(CURDIR)/bin/cowstore"
 

@@ -16,7 +16,7 @@ public sealed class DaemonVerb : IVerb
     public ExitCode Run(TextWriter output, TextWriter error)
     {
         var catalog = new SessionCatalog(StateDirectory.FromEnvironment());
-        // output/error still point at the starting command's terminal or pipe: log only to our own file.
+        // output/error are not ours to use (the starter's pipes, or null): log only to our own file.
         TextWriter log = DaemonStdio.Detach(catalog.State.DaemonLog(Session));
         try
         {

@@ -39,6 +39,10 @@ public sealed class DiscardVerb : IVerb
         using CatalogLock catalogLock = CatalogLock.Acquire(catalog.State, DaemonLauncher.DefaultTimeout);
         SessionView session = TargetResolver.Resolve(new Reconciler(catalog, error).ReconcileAll(), Target);
         SessionRecord record = session.Record;
+        if (session.State == SessionState.Stale)
+        {
+            throw StaleMountError.For(session);
+        }
         if (session.State == SessionState.Transitioning)
         {
             throw new CliError(ExitCode.Conflict, $"session {record.Name} is starting or finishing a lazy unmount (daemon {record.DaemonPid}); try again later");

@@ -128,6 +128,10 @@ public sealed class MountVerb : IVerb
     private SessionRecord Resume(SessionView existing, string basePath, string mountPoint)
     {
         SessionRecord record = existing.Record;
+        if (existing.State == SessionState.Stale)
+        {
+            throw StaleMountError.For(existing);
+        }
         if (existing.State != SessionState.Detached)
         {
             string where = record.Mountpoint is null ? "" : $" at {record.Mountpoint}";

@@ -9,7 +9,7 @@ using CowStore.Store.Sessions;
 namespace CowStore.Cli.Verbs;
 
 [Verb("status", HelpText =
-    "List every session: name, state (mounted, detached; * marks ephemeral), size of its changes, daemon pid, "
+    "List every session: name, state (mounted, detached, transitioning, stale; * marks ephemeral), size of its changes, daemon pid, "
     + "base and mountpoint. Checks the catalog against live daemons and mounts first and cleans up what a crashed "
     + "daemon left behind (a stale mount), noting it on standard error.")]
 public sealed class StatusVerb : IVerb
@@ -70,7 +70,7 @@ public sealed class StatusVerb : IVerb
             Base = record.Base,
             Mountpoint = record.Mountpoint,
             State = view.State.ToString().ToLowerInvariant(),
-            Pid = view.State == SessionState.Detached ? null : record.DaemonPid,
+            Pid = view.State is SessionState.Mounted or SessionState.Transitioning ? record.DaemonPid : null,
             DeltaBytes = Directory.Exists(record.DeltaDirectory) ? CowFileSystem.MeasureDeltaBytes(record.DeltaDirectory) : 0,
             Ephemeral = record.Ephemeral,
             DeltaDirectory = record.DeltaDirectory,

@@ -36,6 +36,8 @@ public sealed class UmountVerb : IVerb
             case SessionState.Detached:
                 output.WriteLine($"session {record.Name} is not mounted; nothing to do");
                 return ExitCode.Success;
+            case SessionState.Stale:
+                throw StaleMountError.For(session);
             case SessionState.Transitioning:
                 throw new CliError(ExitCode.Conflict,
                     $"session {record.Name} is starting or finishing a lazy unmount (daemon {record.DaemonPid}); try again once its programs have closed their files");

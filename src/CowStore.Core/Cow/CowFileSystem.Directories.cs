@@ -37,6 +37,7 @@ public sealed partial class CowFileSystem
             }
             ulong fh = NextHandle();
             _directories[fh] = new OpenDirectory(node.Ino, snapshot);
+            _openDirectoryCounts[node.Ino] = _openDirectoryCounts.GetValueOrDefault(node.Ino) + 1;
             open.Fh = fh;
             open.OpenFlags = 0;
             open.BackingId = 0;
@@ -94,8 +95,24 @@ public sealed partial class CowFileSystem
         return 0;
     }
 
-    public int ReleaseDir(in FuseRequest request, ulong nodeId, ulong fh) =>
-        _directories.TryRemove(fh, out _) ? 0 : -Errno.EBADF;
+    public int ReleaseDir(in FuseRequest request, ulong nodeId, ulong fh)
+    {
+        lock (_ns)
+        {
+            if (!_directories.TryRemove(fh, out OpenDirectory? directory))
+            {
+                return -Errno.EBADF;
+            }
+            int count = _openDirectoryCounts[directory.Ino] - 1;
+            if (count > 0)
+            {
+                _openDirectoryCounts[directory.Ino] = count;
+                return 0;
+            }
+            _openDirectoryCounts.Remove(directory.Ino);
+            return ReapIfUnlinked(directory.Ino);
+        }
+    }
 
     public int FsyncDir(in FuseRequest request, ulong nodeId, ulong fh, bool dataOnly)
     {

@@ -23,18 +23,13 @@ public sealed partial class CowFileSystem
             // fstat answers for the inode the handle has open, whatever became of its names since.
             if (fh != 0 && _files.TryGetValue(fh, out OpenFile? file))
             {
-                int r1 = StatInode(file.Data.Ino, file.Data.Origin, ref attr.Attr);
-                if (r1 != 0) CowTraceTemp.Log($"getattr fh {fh} node {nodeId:x} ino {file.Data.Ino:x} origin {file.Data.Origin} rec {_state.Inodes.ContainsKey(file.Data.Ino)} -> {r1}");
-                return r1;
+                return StatInode(file.Data.Ino, file.Data.Origin, ref attr.Attr);
             }
             if (!TryGetNode(nodeId, out CowNode node))
             {
-                CowTraceTemp.Log($"getattr fh {fh} node {nodeId:x} nonode");
                 return -Errno.ENOENT;
             }
-            int r2 = StatInode(node.Ino, node.Origin, ref attr.Attr);
-            if (r2 != 0) CowTraceTemp.Log($"getattr fh {fh} node {nodeId:x} ino {node.Ino:x} origin {node.Origin} rec {_state.Inodes.ContainsKey(node.Ino)} -> {r2}");
-            return r2;
+            return StatInode(node.Ino, node.Origin, ref attr.Attr);
         }
     }
 
@@ -210,7 +205,6 @@ public sealed partial class CowFileSystem
                     return rc;
                 }
             }
-            CowTraceTemp.Log($"open node {nodeId:x} ino {node.Ino:x} {node.Origin} flags {flags:x} next fh {_nextHandle + 1}");
             return AddHandle(nodeId, data, writable, ref open);
         }
     }
@@ -315,15 +309,13 @@ public sealed partial class CowFileSystem
                 _data.Remove(data.Ino);
                 data.Blocks.Dispose();
             }
-            else if (record.Nlink == 0)
+            else
             {
-                // Unlinked while open: the data lived until now.
-                int deleteRc = Commit([new DeleteInodeOp(data.Ino)]);
-                if (deleteRc != 0)
+                int reapRc = ReapIfUnlinked(data.Ino);
+                if (reapRc != 0)
                 {
-                    return deleteRc;
+                    return reapRc;
                 }
-                DeleteData(data.Ino);
             }
             return rc;
         }

@@ -32,7 +32,6 @@ public sealed partial class CowFileSystem
             }
             FillEntry(ref entry, found.Ino);
             AddLookup(found.Ino, found.Origin);
-            CowTraceTemp.Log($"lookup {parent:x}/{decoded} -> {found.Ino:x} {found.Origin} type {found.Type:x}");
             return 0;
         }
     }
@@ -41,7 +40,6 @@ public sealed partial class CowFileSystem
     {
         lock (_ns)
         {
-            CowTraceTemp.Log($"forget {nodeId:x} {lookupCount} have {(_nodes.TryGetValue(nodeId, out CowNode? nn) ? nn.Lookups : 0)}");
             if (nodeId == IFuseFileSystem.RootNodeId || !_nodes.TryGetValue(nodeId, out CowNode? node))
             {
                 return;
@@ -178,7 +176,6 @@ public sealed partial class CowFileSystem
 
     private int RenameLocked(ulong parent, string name, ulong newParent, string newName, uint flags)
     {
-        CowTraceTemp.Log($"rename {parent:x}/{name} -> {newParent:x}/{newName} {flags}");
         if (!TryGetNode(parent, out CowNode sourceDir) || !TryGetNode(newParent, out CowNode targetDir))
         {
             return -Errno.ENOENT;
@@ -291,7 +288,6 @@ public sealed partial class CowFileSystem
                 return -Errno.ENOENT;
             }
             rc = FindEntry(dir.Ino, dir.Origin, name, out DirEntry entry);
-            CowTraceTemp.Log($"remove {parent:x}/{name} {rc} {entry.Ino:x} open {(_data.TryGetValue(entry.Ino, out FileData? dd) ? dd.OpenCount : -1)}");
             if (rc != 0)
             {
                 return rc;
@@ -333,13 +329,14 @@ public sealed partial class CowFileSystem
     /// <summary>
     /// Adds the ops that drop one name of <paramref name="entry"/>'s inode; 0 or -errno (nothing added).
     /// <paramref name="deleteData"/> is the inode whose data must be deleted after the commit (last link,
-    /// no open handle), else 0. An open inode keeps a record with nlink 0 until its last release, a base
-    /// inode that was only read included: the record is what its handles report and Release reaps.
+    /// not open), else 0. An open inode whose last name goes away keeps a record with nlink 0, base inodes
+    /// that were only read and directories included: the record is what its handles (and the kernel's
+    /// getattr) report until <see cref="ReapIfUnlinked"/> deletes it at the last release.
     /// </summary>
     private int DropLink(in DirEntry entry, List<JournalOp> ops, out ulong deleteData)
     {
         deleteData = 0;
-        bool open = _data.TryGetValue(entry.Ino, out FileData? data) && data.OpenCount > 0;
+        bool open = IsOpen(entry.Ino);
         if (!_state.Inodes.TryGetValue(entry.Ino, out InodeRecord? record))
         {
             if (!open)
@@ -347,23 +344,20 @@ public sealed partial class CowFileSystem
                 // An unchanged base inode nobody has open: dropping its name is all there is.
                 return 0;
             }
-            int rc = ReadBaseRecord(entry.Ino, entry.Origin ?? data!.Origin, out record);
+            string? origin = entry.Origin ?? (_data.TryGetValue(entry.Ino, out FileData? data) ? data.Origin : null);
+            int rc = ReadBaseRecord(entry.Ino, origin, out record);
             if (rc != 0)
             {
                 return rc;
             }
         }
-        if (record.IsDirectory)
+        if (record.IsDirectory && _state.Directories.ContainsKey(entry.Ino))
         {
-            ops.Add(new DeleteInodeOp(entry.Ino));
-            if (_state.Directories.ContainsKey(entry.Ino))
-            {
-                ops.Add(new DropDirectoryOp(entry.Ino));
-            }
-            return 0;
+            // Only an empty directory loses its name; a handle still open on it has its listing snapshotted.
+            ops.Add(new DropDirectoryOp(entry.Ino));
         }
         InodeRecord changed = record.Clone();
-        changed.Nlink = changed.Nlink > 0 ? changed.Nlink - 1 : 0;
+        changed.Nlink = record.IsDirectory || changed.Nlink == 0 ? 0 : changed.Nlink - 1;
         changed.TouchChanged();
         if (changed.Nlink == 0 && !open)
         {
@@ -373,6 +367,30 @@ public sealed partial class CowFileSystem
         }
         ops.Add(new PutInodeOp(changed));
         return 0;
+    }
+
+    /// <summary>Whether a file or directory handle is open on the inode.</summary>
+    private bool IsOpen(ulong ino) =>
+        (_data.TryGetValue(ino, out FileData? data) && data.OpenCount > 0) || _openDirectoryCounts.ContainsKey(ino);
+
+    /// <summary>Deletes an inode whose last name went away once nothing has it open any more; 0 or -errno.</summary>
+    private int ReapIfUnlinked(ulong ino)
+    {
+        if (!_state.Inodes.TryGetValue(ino, out InodeRecord? record) || record.Nlink != 0 || IsOpen(ino))
+        {
+            return 0;
+        }
+        var ops = new List<JournalOp> { new DeleteInodeOp(ino) };
+        if (_state.Directories.ContainsKey(ino))
+        {
+            ops.Add(new DropDirectoryOp(ino));
+        }
+        int rc = Commit(ops);
+        if (rc == 0 && record.IsRegular)
+        {
+            DeleteData(ino);
+        }
+        return rc;
     }
 
     /// <summary>mtime/ctime of a directory whose entries change (its record exists once it is materialized).</summary>

@@ -378,7 +378,8 @@ public sealed partial class CowFileSystem
 
     private uint DirectoryLinkCount(InodeRecord record)
     {
-        if (!_state.Directories.TryGetValue(record.Ino, out Dictionary<string, DirEntry>? listing))
+        // nlink 0 is a removed directory that is still open (DropLink); it has no listing any more.
+        if (record.Nlink == 0 || !_state.Directories.TryGetValue(record.Ino, out Dictionary<string, DirEntry>? listing))
         {
             return record.Nlink;
         }

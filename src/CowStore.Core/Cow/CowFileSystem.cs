@@ -37,6 +37,8 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
     private readonly Dictionary<ulong, FileData> _data = [];
     private readonly ConcurrentDictionary<ulong, OpenFile> _files = new();
     private readonly ConcurrentDictionary<ulong, OpenDirectory> _directories = new();
+    // Open directory handles per inode (changed under _ns): a directory removed while open lives until the last ReleaseDir.
+    private readonly Dictionary<ulong, int> _openDirectoryCounts = [];
     private MetadataJournal _journal;
     private long _nextCheckpointBytes = RuntimeCheckpointBytes;
     private long _runtimeCheckpointThreshold = RuntimeCheckpointBytes;
@@ -93,11 +95,13 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
             bool exists = File.Exists(journalPath);
             bool clean = MetadataJournal.Replay(journalPath, rootIno, state);
 
-            // Inodes unlinked while open die with the process that had them open.
-            List<ulong> orphans = [.. state.Inodes.Values.Where(r => r.Nlink == 0 && !r.IsDirectory).Select(r => r.Ino)];
+            // Inodes whose last name went away while open die with the process that had them open
+            // (only such a directory has nlink 0 in its record).
+            List<ulong> orphans = [.. state.Inodes.Values.Where(r => r.Nlink == 0).Select(r => r.Ino)];
             foreach (ulong ino in orphans)
             {
                 state.Inodes.Remove(ino);
+                state.Directories.Remove(ino);
             }
             MetadataJournal journal = !exists || !clean || orphans.Count > 0 || new FileInfo(journalPath).Length > OpenCheckpointBytes
                 ? MetadataJournal.WriteCheckpoint(deltaDirectory, rootIno, state)
@@ -251,6 +255,7 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
         _data.Clear();
         _files.Clear();
         _directories.Clear();
+        _openDirectoryCounts.Clear();
         _journal.Dispose();
         _lockFd.Dispose();
     }

@@ -63,7 +63,16 @@ public sealed class Reconciler(SessionCatalog catalog, TextWriter notes)
         {
             // The kernel keeps a dead daemon's mount; every access gives ENOTCONN. Detach it lazily so
             // nothing that still has the directory open can block the cleanup.
-            MountDetacher.Unmount(record.Mountpoint!, lazy: true);
+            try
+            {
+                MountDetacher.Unmount(record.Mountpoint!, lazy: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Keep the record as it is: the next command retries, and nobody mounts over the dead mount.
+                notes.WriteLine($"cowstore: session {record.Name}: {what} and its stale mount at {record.Mountpoint} could not be removed: {e.Message}");
+                return new SessionView(record, SessionState.Stale);
+            }
             notes.WriteLine($"cowstore: session {record.Name}: {what}; cleaned up its stale mount at {record.Mountpoint}");
         }
         if (record.Ephemeral)

@@ -9,4 +9,6 @@ public enum SessionState
     Mounted,
     /// <summary>A live daemon whose mount is not (or no longer) in the mount table: starting or lazily unmounting.</summary>
     Transitioning,
+    /// <summary>The daemon is dead but its mount could not be cleaned up (every access gives ENOTCONN).</summary>
+    Stale,
 }

@@ -33,7 +33,7 @@ public abstract class DatabaseTest(ITestOutputHelper output) : IDisposable
             throw new InvalidOperationException("one workspace per test");
         }
         _workspace = workspace;
-        output.WriteLine($"workspace {workspace.Root}; engine and mount run as {workspace.User.Description}");
+        output.WriteLine($"workspace {workspace.Root}; engine runs as {workspace.User.Description}, cowstore as the test process");
         return workspace;
     }
 

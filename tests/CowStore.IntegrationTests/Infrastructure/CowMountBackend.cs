@@ -10,6 +10,8 @@ namespace CowStore.IntegrationTests.Infrastructure;
 public class CowMountBackend : DaemonMountBackend
 {
     private readonly bool _allowOther;
+    private string? _source;
+    private string _baseDigest = "";
 
     public CowMountBackend(IEnumerable<string> testNames, bool allowOther = false)
         : base(allowOther ? "cow-allow-other" : "cow", testNames)
@@ -36,6 +38,18 @@ public class CowMountBackend : DaemonMountBackend
         foreach (string dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories).Append(source))
         {
             Sys.Chmod(dir, 0x16D); // 0555
+        }
+        _source = source;
+        _baseDigest = TreeDigest.Of(source);
+    }
+
+    /// <summary>Besides the daemon being alive: the base must be byte-identical to what was seeded.</summary>
+    public override void CheckHealth()
+    {
+        base.CheckHealth();
+        if (_source is not null && TreeDigest.Of(_source) != _baseDigest)
+        {
+            throw new InvalidOperationException($"the read-only base {_source} changed under the copy-on-write mount");
         }
     }
 

@@ -83,6 +83,9 @@ public abstract class DaemonMountBackend : FilesystemBackend
 
     public override string Root => _mountPoint;
 
+    /// <summary>The per-backend folder holding the source (base), the mount point and any daemon state.</summary>
+    public string WorkDirectory => _workDirectory;
+
     public override bool IsFuse => true;
 
     /// <summary>Everything the daemon printed so far.</summary>
@@ -113,7 +116,7 @@ public abstract class DaemonMountBackend : FilesystemBackend
     /// <summary>Unprivileged runs mount through fusermount3; root runs are told to as well when asked.</summary>
     protected static bool RunningAsRoot => Sys.IsRoot;
 
-    public override void EnsureAlive()
+    public override void CheckHealth()
     {
         if (_daemon is null || _daemon.HasExited)
         {

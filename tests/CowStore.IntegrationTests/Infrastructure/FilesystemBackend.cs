@@ -26,7 +26,7 @@ public abstract class FilesystemBackend : IDisposable
     /// <summary>The test's own directory, seeded when the backend was prepared.</summary>
     public string TestDirectoryFor(string testName)
     {
-        EnsureAlive();
+        CheckHealth();
         string dir = Path.Combine(Root, testName);
         if (!_seeded.Contains(testName))
         {
@@ -36,8 +36,8 @@ public abstract class FilesystemBackend : IDisposable
         return dir;
     }
 
-    /// <summary>Fails the test with the daemon's output if the backend died.</summary>
-    public virtual void EnsureAlive()
+    /// <summary>Fails the test if the backend died (with the daemon's output) or broke an invariant.</summary>
+    public virtual void CheckHealth()
     {
     }
 

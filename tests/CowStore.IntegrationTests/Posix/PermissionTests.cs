@@ -65,7 +65,7 @@ public abstract class PermissionTests : IDisposable
         {
             _output.WriteLine($"{_backend.Name} daemon output during this test:\n{diagnostics}");
         }
-        _backend.EnsureAlive();
+        _backend.CheckHealth();
         GC.SuppressFinalize(this);
     }
 }

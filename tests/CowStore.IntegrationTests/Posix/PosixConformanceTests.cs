@@ -64,7 +64,7 @@ public abstract partial class PosixConformanceTests : IDisposable
         {
             _output.WriteLine($"{Backend.Name} daemon output during this test:\n{diagnostics}");
         }
-        Backend.EnsureAlive();
+        Backend.CheckHealth();
         GC.SuppressFinalize(this);
     }
 }

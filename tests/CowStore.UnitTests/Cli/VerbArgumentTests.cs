@@ -125,6 +125,6 @@ public sealed class VerbArgumentTests : IDisposable
     {
         (_, _, string help) = Run("--help");
         Assert.Contains("mount", help, StringComparison.Ordinal);
-        Assert.DoesNotContain(help.Split('\n'), line => line.TrimStart().StartsWith("daemon ", StringComparison.Ordinal));
+        Assert.DoesNotContain(help.Split('\n'), line => line.StartsWith("  daemon ", StringComparison.Ordinal));
     }
 }

@@ -67,6 +67,51 @@ public sealed class CowOpenUnlinkedTests
         Assert.Equal(StandardBase.BaseText, f.ReadText("a.txt"));
     }
 
+    [Fact]
+    public void OpenDirectory_RenamedOver_NodeStillStats_WithNlinkZero_UntilReleaseDir()
+    {
+        // The model test's failure: fstat of a directory fd (GETATTR by node, no fh) after rename over it.
+        using var f = new CowFixture(StandardBase.Build);
+        var entry = default(FuseEntryOut);
+        Assert.Equal(0, f.Fs.Mkdir(R, Root, "victim"u8, 0x1ED, 0, ref entry));
+        Assert.Equal(0, f.Fs.Mkdir(R, Root, "mover"u8, 0x1ED, 0, ref entry));
+        ulong node = f.Node("victim");
+        var open = default(FuseOpenOut);
+        Assert.Equal(0, f.Fs.OpenDir(R, node, 0, ref open));
+        Assert.Equal(0, f.Fs.Rename(R, Root, "mover"u8, Root, "victim"u8, 0));
+
+        var attr = default(FuseAttrOut);
+        Assert.Equal(0, f.Fs.GetAttr(R, node, 0, ref attr));
+        Assert.Equal(0u, attr.Attr.Nlink);
+        Assert.Equal(0x4000u, attr.Attr.Mode & 0xF000);
+        Assert.NotEqual(attr.Attr.Ino, f.Attr("victim").Ino);
+
+        Assert.Equal(0, f.Fs.ReleaseDir(R, node, open.Fh));
+        Assert.Equal(-Errno.ENOENT, f.Fs.GetAttr(R, node, 0, ref attr));
+        f.Reopen();
+        Assert.Equal([".", ".."], f.List("victim"));
+    }
+
+    [Fact]
+    public void OpenBaseDirectory_Removed_StatsWithNlinkZero_AndOrphanIsDroppedAfterCrash()
+    {
+        using var f = new CowFixture(StandardBase.Build);
+        ulong node = f.Node("empty");
+        var open = default(FuseOpenOut);
+        Assert.Equal(0, f.Fs.OpenDir(R, node, 0, ref open));
+        Assert.Equal(0, f.Fs.Rmdir(R, Root, "empty"u8));
+        Assert.Equal(-Errno.ENOENT, f.TryLookup("empty", out _));
+
+        var attr = default(FuseAttrOut);
+        Assert.Equal(0, f.Fs.GetAttr(R, node, 0, ref attr));
+        Assert.Equal(0u, attr.Attr.Nlink);
+        f.Crash();
+        Assert.Equal(-Errno.ENOENT, f.TryLookup("empty", out _));
+        var entry = default(FuseEntryOut);
+        Assert.Equal(0, f.Fs.Mkdir(R, Root, "empty"u8, 0x1ED, 0, ref entry));
+        Assert.Equal(2u, f.Attr("empty").Nlink);
+    }
+
     private static FuseAttr HandleAttr(CowFixture f, ulong node, ulong fh)
     {
         var attr = default(FuseAttrOut);

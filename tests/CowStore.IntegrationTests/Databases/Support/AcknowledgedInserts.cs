@@ -49,12 +49,12 @@ internal sealed class AcknowledgedInserts(PostgresServer server, string acknowle
             }
             catch (TimeoutException e)
             {
-                Failure = e.Message;
+                Failure = $"id {id}: {e.Message}";
                 return;
             }
             if (result.ExitCode != 0)
             {
-                Failure = result.ToString();
+                Failure = $"id {id}: psql exited {result.ExitCode}: {result.Stderr.Trim()}";
                 return;
             }
             file.WriteLine(id);

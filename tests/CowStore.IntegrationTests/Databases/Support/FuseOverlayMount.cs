@@ -18,6 +18,9 @@ internal sealed class FuseOverlayMount : IDisposable
         {
             Directory.CreateDirectory(dir);
         }
+        // The upper directory's own owner and mode are what the merged root shows.
+        Shell.Checked("chown", [$"--reference={lowerDirectory}", UpperDirectory]);
+        Shell.Checked("chmod", [$"--reference={lowerDirectory}", UpperDirectory]);
         string options = $"lowerdir={lowerDirectory},upperdir={UpperDirectory},workdir={WorkDirectory}" + (allowOther ? ",allow_other" : "");
         Shell.Checked("fuse-overlayfs", ["-o", options, MountPoint]);
         if (!DaemonMountBackend.IsMounted(MountPoint))

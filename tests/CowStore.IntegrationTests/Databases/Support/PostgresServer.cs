@@ -56,11 +56,15 @@ internal sealed class PostgresServer : IDisposable
 
     public void Start()
     {
-        _user.RunChecked(Tool("pg_ctl"),
+        ProcessResult started = _user.Run(Tool("pg_ctl"),
         [
             "start", "-w", "-t", "120", "-D", DataDirectory, "-l", LogFile,
             "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {SocketDirectory}",
         ], s_timeout);
+        if (started.ExitCode != 0)
+        {
+            throw new Xunit.Sdk.XunitException($"{started}\nserver log:\n{LogTail()}");
+        }
         // Read now (once a mount under it dies it cannot be read any more) and as the engine user:
         // root has no access to a mount another user made without --allow-other.
         ProcessResult pidLine = _user.RunChecked("head", ["-n", "1", Path.Combine(DataDirectory, "postmaster.pid")]);

@@ -14,14 +14,14 @@ internal static class ProcessTree
         return stat is not null && StateOf(stat) != 'Z';
     }
 
-    /// <summary>Live pids whose process group is <paramref name="pgid"/>.</summary>
+    /// <summary>Pids (zombies included) whose process group is <paramref name="pgid"/>.</summary>
     public static List<int> GroupMembers(int pgid)
     {
         var members = new List<int>();
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), out int pid) && ReadStat(pid) is string stat
-                && StateOf(stat) != 'Z' && FieldAfterCommand(stat, 2) == pgid.ToString())
+                && FieldAfterCommand(stat, 2) == pgid.ToString())
             {
                 members.Add(pid);
             }
@@ -29,14 +29,18 @@ internal static class ProcessTree
         return members;
     }
 
-    /// <summary>SIGKILL to <paramref name="pid"/> and waits until it is gone.</summary>
+    /// <summary>SIGKILL to <paramref name="pid"/> and waits until it is gone, reaped included.</summary>
     public static void Kill(int pid, TimeSpan timeout)
     {
         _ = Libc.Kill(pid, SIGKILL);
-        WaitGone(() => IsAlive(pid), $"pid {pid}", timeout);
+        WaitGone(() => ReadStat(pid) is not null, $"pid {pid}", timeout);
     }
 
-    /// <summary>SIGKILL to the whole process group <paramref name="pgid"/> and waits until it is empty.</summary>
+    /// <summary>
+    /// SIGKILL to the whole process group <paramref name="pgid"/> and waits until it is empty, reaped
+    /// included: PostgreSQL takes a postmaster.pid whose pid still answers kill(pid, 0) (a zombie
+    /// does) for a running server and refuses to start.
+    /// </summary>
     public static void KillGroup(int pgid, TimeSpan timeout)
     {
         _ = Libc.Kill(-pgid, SIGKILL);
@@ -50,7 +54,7 @@ internal static class ProcessTree
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{what} survived SIGKILL for {timeout.TotalSeconds} s (stuck in D state on a dead mount?)");
+                throw new TimeoutException($"{what} still exists {timeout.TotalSeconds} s after SIGKILL (stuck in D state on a dead mount, or a zombie nobody reaps?)");
             }
             Thread.Sleep(20);
         }
