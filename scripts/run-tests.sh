@@ -6,6 +6,8 @@
 #   unprivileged  the same integration tests as the user cowstore-test (fusermount3 path),
 #                 minus those that need root ([Trait("Requires","root")])
 #   all           the three above
+# COWSTORE_TEST_FILTER narrows every tier (a dotnet test --filter expression), e.g.
+#   COWSTORE_TEST_FILTER='FullyQualifiedName~Posix' make test-integration
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -40,8 +42,19 @@ run() {
   [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || broken=$((broken + 1))
 }
 
+filter_args() { # the tier's own filter, narrowed by COWSTORE_TEST_FILTER
+  local filter=$1
+  if [ -n "${COWSTORE_TEST_FILTER:-}" ]; then
+    if [ -n "$filter" ]; then filter="($filter)&(${COWSTORE_TEST_FILTER})"; else filter=$COWSTORE_TEST_FILTER; fi
+  fi
+  [ -z "$filter" ] || printf '%s\n' --filter "$filter"
+}
+
 dotnet_test() {
-  dotnet test "$@" --blame-hang-timeout 10m --logger "console;verbosity=normal" --nologo
+  local dll=$1 filter=${2:-}
+  local -a extra
+  mapfile -t extra < <(filter_args "$filter")
+  dotnet test "$dll" "${extra[@]}" --blame-hang-timeout 10m --logger "console;verbosity=normal" --nologo
 }
 
 run_unit() { run unit dotnet_test "$unit_dll"; }
@@ -71,6 +84,8 @@ run_unprivileged() {
   cp -a "$repo/native/build/." "$stage/native/"
   chmod 755 "$stage"; chmod -R a+rX "$stage"
   chown -R "$user" "$stage/home" "$stage/tmp" "$stage/results"
+  local -a extra
+  mapfile -t extra < <(filter_args "Requires!=root")
   local fuse_mode
   fuse_mode=$(stat -c %a /dev/fuse)
   chmod 0666 /dev/fuse
@@ -79,7 +94,7 @@ run_unprivileged() {
     DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     COWSTORE_BIN="$stage/bin/cowstore" COWSTORE_PROBE="$stage/native/posix-probe" \
     COWSTORE_SOAK="${COWSTORE_SOAK:-}" \
-    dotnet test "$stage/tests/CowStore.IntegrationTests.dll" --filter "Requires!=root" \
+    dotnet test "$stage/tests/CowStore.IntegrationTests.dll" "${extra[@]}" \
       --results-directory "$stage/results" --blame-hang-timeout 10m \
       --logger "console;verbosity=normal" --nologo
   chmod "$fuse_mode" /dev/fuse

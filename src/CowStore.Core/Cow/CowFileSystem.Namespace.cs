@@ -318,6 +318,10 @@ public sealed partial class CowFileSystem
             }
             ops.AddRange(TouchDirectory(dir.Ino));
             rc = Commit(ops);
+            if (rc == 0 && isDir && _state.Inodes.ContainsKey(entry.Ino))
+            {
+                _rmdirWhileOpen.Add(entry.Ino);
+            }
             if (rc == 0 && deleteData != 0)
             {
                 DeleteData(deleteData);
@@ -386,9 +390,13 @@ public sealed partial class CowFileSystem
             ops.Add(new DropDirectoryOp(ino));
         }
         int rc = Commit(ops);
-        if (rc == 0 && record.IsRegular)
+        if (rc == 0)
         {
-            DeleteData(ino);
+            _rmdirWhileOpen.Remove(ino);
+            if (record.IsRegular)
+            {
+                DeleteData(ino);
+            }
         }
         return rc;
     }

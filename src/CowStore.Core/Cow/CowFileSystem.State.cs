@@ -355,7 +355,8 @@ public sealed partial class CowFileSystem
         }
         else
         {
-            size = record.IsDirectory ? BlockFile.BlockSize : 0;
+            // A directory removed by rmdir while open shows size 0 (ext4); one renamed over keeps its size.
+            size = record.IsDirectory && !(record.Nlink == 0 && _rmdirWhileOpen.Contains(record.Ino)) ? BlockFile.BlockSize : 0;
         }
         attr.Ino = record.Ino;
         attr.Size = (ulong)size;

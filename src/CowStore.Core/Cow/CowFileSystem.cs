@@ -39,6 +39,8 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
     private readonly ConcurrentDictionary<ulong, OpenDirectory> _directories = new();
     // Open directory handles per inode (changed under _ns): a directory removed while open lives until the last ReleaseDir.
     private readonly Dictionary<ulong, int> _openDirectoryCounts = [];
+    // Open directories removed by rmdir (not renamed over): they show st_size 0, as ext4 reports them.
+    private readonly HashSet<ulong> _rmdirWhileOpen = [];
     private MetadataJournal _journal;
     private long _nextCheckpointBytes = RuntimeCheckpointBytes;
     private long _runtimeCheckpointThreshold = RuntimeCheckpointBytes;
@@ -256,6 +258,7 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
         _files.Clear();
         _directories.Clear();
         _openDirectoryCounts.Clear();
+        _rmdirWhileOpen.Clear();
         _journal.Dispose();
         _lockFd.Dispose();
     }

@@ -10,6 +10,7 @@ namespace CowStore.IntegrationTests.CopyOnWrite;
 /// copies at most a block or two, where every FUSE overlay copies the whole file. fuse-overlayfs is
 /// measured on the same base in the same test for comparison.
 /// </summary>
+[Collection(ExclusiveCollection.Name)]
 public sealed class FirstWriteTests(LargeBaseCowBackend cow, ITestOutputHelper output) : IClassFixture<LargeBaseCowBackend>
 {
     private const long MaxDeltaGrowth = 64 * 1024;

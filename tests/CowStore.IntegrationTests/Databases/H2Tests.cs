@@ -54,7 +54,7 @@ public sealed class H2Tests(ITestOutputHelper output) : DatabaseTest(output)
         AssertSecondJvmIsLockedOut(ws, db);
 
         session.Umount();
-        PostgresWorkloadTests.AssertUntouched(pristine, ws.Base, "after the H2 workload");
+        pristine.AssertUnchanged(ws.Base, "after the H2 workload");
     }
 
     private void AssertSecondJvmIsLockedOut(EngineWorkspace ws, H2 db)

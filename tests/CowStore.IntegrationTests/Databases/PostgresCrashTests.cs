@@ -1,5 +1,4 @@
 using CowStore.IntegrationTests.Databases.Support;
-using CowStore.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -56,7 +55,7 @@ public sealed class PostgresCrashTests(ITestOutputHelper output) : DatabaseTest(
             Assert.True(lost.Count == 0,
                 $"cycle {cycle}: {lost.Count} of {acknowledged.Count} acknowledged commits are gone after recovery, e.g. {string.Join(", ", lost.Take(20))}");
             Output.WriteLine($"cycle {cycle}: all {acknowledged.Count} acknowledged ids present ({present.Count} rows, the rest committed without an answer)");
-            PostgresWorkloadTests.AssertAmcheckClean(pg);
+            pg.AssertAmcheckClean();
             // The next cycle's ids start above everything, including commits whose answer the crash ate.
             nextId = present.Count == 0 ? nextId : Math.Max(nextId, present.Max() + 1);
         }
@@ -64,7 +63,7 @@ public sealed class PostgresCrashTests(ITestOutputHelper output) : DatabaseTest(
         pg.Stop();
         ReportDelta("postgresql", $"after {Cycles} crash cycles", session.DeltaBytes);
         session.Umount();
-        PostgresWorkloadTests.AssertUntouched(pristine, ws.Base, "after the crash cycles");
+        pristine.AssertUnchanged(ws.Base, "after the crash cycles");
     }
 
     /// <summary>Runs pgbench and the acknowledging client, kills the daemon, kills PostgreSQL; returns the acknowledged ids.</summary>

@@ -8,8 +8,8 @@ namespace CowStore.IntegrationTests.Databases;
 /// <summary>
 /// An unmodified PostgreSQL 15 on a cowstore view of a sealed pgbench cluster: the TPC-B-like
 /// workload runs, pg_amcheck finds nothing, the base stays byte-identical, and discard brings the
-/// pristine database back. PostgreSQL refuses root, so engine and mount run as cowstore-test in
-/// the root tier (see <see cref="EngineUser"/>).
+/// pristine database back. PostgreSQL refuses root, so in the root tier it runs as cowstore-test
+/// on a mount made with --allow-other and handed over to it (see <see cref="EngineWorkspace.Mount"/>).
 /// </summary>
 [Collection(DatabaseCollection.Name)]
 public sealed class PostgresWorkloadTests(ITestOutputHelper output) : DatabaseTest(output)
@@ -43,11 +43,11 @@ public sealed class PostgresWorkloadTests(ITestOutputHelper output) : DatabaseTe
         // TPC-B keeps the books balanced: every transaction adds the same delta to one account, teller and branch.
         Assert.Equal(pg.Long("SELECT sum(delta) FROM pgbench_history"), pg.Long("SELECT sum(abalance) FROM pgbench_accounts"));
         Assert.Equal(pg.Long("SELECT sum(bbalance) FROM pgbench_branches"), pg.Long("SELECT sum(tbalance) FROM pgbench_tellers"));
-        AssertAmcheckClean(pg);
+        pg.AssertAmcheckClean();
         pg.Stop();
         ReportDelta("postgresql", $"after pgbench ({history} transactions) + pg_amcheck", session.DeltaBytes);
 
-        AssertUntouched(pristine, ws.Base, "after the workload");
+        pristine.AssertUnchanged(ws.Base, "after the workload");
 
         session.Discard();
         Assert.Equal("mounted", session.Status().State);
@@ -62,18 +62,6 @@ public sealed class PostgresWorkloadTests(ITestOutputHelper output) : DatabaseTe
         ReportDelta("postgresql", "after discard + start + stop", session.DeltaBytes);
         session.Umount();
 
-        AssertUntouched(pristine, ws.Base, "after discard and umount");
-    }
-
-    internal static void AssertAmcheckClean(PostgresServer pg)
-    {
-        ProcessResult check = pg.Amcheck();
-        Assert.True(check.ExitCode == 0 && check.Stdout.Trim().Length == 0, $"pg_amcheck found problems:\n{check}\nserver log:\n{pg.LogTail()}");
-    }
-
-    internal static void AssertUntouched(TreeFingerprint pristine, string basePath, string when)
-    {
-        List<string> changes = pristine.Differences(TreeFingerprint.Of(basePath));
-        Assert.True(changes.Count == 0, $"the base changed {when}:\n{string.Join('\n', changes)}");
+        pristine.AssertUnchanged(ws.Base, "after discard and umount");
     }
 }

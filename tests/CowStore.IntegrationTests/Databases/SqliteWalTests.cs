@@ -67,7 +67,7 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
         session.Umount();
         ReportDelta("sqlite", "detached after resume + checks", session.DeltaBytes);
 
-        PostgresWorkloadTests.AssertUntouched(pristine, ws.Base, "after the SQLite workload");
+        pristine.AssertUnchanged(ws.Base, "after the SQLite workload");
     }
 
     /// <summary>

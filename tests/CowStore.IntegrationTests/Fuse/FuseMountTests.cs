@@ -161,7 +161,16 @@ public sealed class FuseMountTests(ITestOutputHelper output)
         Assert.Equal(-Errno.ENOENT, mount.Server.Connection.NotifyInvalidateInode(999_999, 0, 0));
     }
 
+    [Fact]
+    public void PassthroughIsNegotiatedOnlyWithCapSysAdmin()
+    {
+        using var mount = new MemoryMount(nameof(PassthroughIsNegotiatedOnlyWithCapSysAdmin), forceFusermount: true);
+        // Root holds CAP_SYS_ADMIN (kernel 6.18 offers passthrough); a normal user must get a working mount without it.
+        Assert.Equal(Infrastructure.Sys.IsRoot, mount.Server.Connection.PassthroughEnabled);
+    }
+
     [Theory]
+    [Trait("Requires", "root")]
     [InlineData(false)]
     [InlineData(true)]
     public void PassthroughReadsComeFromTheBackingFile(bool forceFusermount)

@@ -530,6 +530,10 @@ internal sealed class MemoryFileSystem : IFuseFileSystem
         attr.Ino = node.Id;
         attr.Mode = node.Mode;
         attr.Nlink = node.Nlink;
+        // Everything belongs to whoever serves (and uses) the mount, so the kernel's
+        // default_permissions checks pass for an unprivileged test run too.
+        attr.Uid = Infrastructure.Sys.EUid;
+        attr.Gid = Infrastructure.Sys.EGid;
         attr.Size = node.Target is { } target ? (ulong)Encoding.UTF8.GetByteCount(target) : (ulong)node.Length;
         attr.Blocks = (attr.Size + 511) / 512;
         attr.BlkSize = 4096;

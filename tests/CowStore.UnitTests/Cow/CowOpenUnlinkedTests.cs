@@ -83,6 +83,7 @@ public sealed class CowOpenUnlinkedTests
         var attr = default(FuseAttrOut);
         Assert.Equal(0, f.Fs.GetAttr(R, node, 0, ref attr));
         Assert.Equal(0u, attr.Attr.Nlink);
+        Assert.Equal(4096ul, attr.Attr.Size); // renamed over keeps its size (ext4)
         Assert.Equal(0x4000u, attr.Attr.Mode & 0xF000);
         Assert.NotEqual(attr.Attr.Ino, f.Attr("victim").Ino);
 
@@ -105,6 +106,7 @@ public sealed class CowOpenUnlinkedTests
         var attr = default(FuseAttrOut);
         Assert.Equal(0, f.Fs.GetAttr(R, node, 0, ref attr));
         Assert.Equal(0u, attr.Attr.Nlink);
+        Assert.Equal(0ul, attr.Attr.Size); // rmdir empties it (ext4)
         f.Crash();
         Assert.Equal(-Errno.ENOENT, f.TryLookup("empty", out _));
         var entry = default(FuseEntryOut);

@@ -9,7 +9,7 @@ namespace CowStore.Core.Cow.Blocks;
 /// <remarks>
 /// The delta is two files: <c>prefix.data</c>, a sparse file holding delta blocks at their logical offsets
 /// (a delta read is one pread, holes read as zeros, SEEK_DATA/SEEK_HOLE come from the kernel), and
-/// <c>prefix.map</c>, an append-only log of map records (<see cref="BlockMapLog"/>, docs/FORMAT-blocks.md).
+/// <c>prefix.map</c>, an append-only log of map records (<see cref="BlockMapLog"/>, docs/FORMAT.md, "Block delta of one file").
 /// Block i comes from the data file when i*B &gt;= BaseLimit or its bit is set, else from the base.
 /// Invariant: the data file reads as zeros at and past <see cref="Size"/>, so growing the file never
 /// exposes stale bytes (Open re-establishes it after a crash by truncating the data file to Size).

@@ -5,7 +5,7 @@ using CowStore.Core.Posix;
 namespace CowStore.Core.Cow.Blocks;
 
 /// <summary>
-/// The append-only block map log (format in docs/FORMAT-blocks.md): a 32-byte header, then fixed 24-byte
+/// The append-only block map log (format in docs/FORMAT.md, "Block delta of one file"): a 32-byte header, then fixed 24-byte
 /// records, each carrying its own CRC-32. Records are appended with pwrite at the tracked end (no fsync) right
 /// after the data they describe reached the data file, so a killed daemon loses nothing it acknowledged;
 /// <see cref="Sync"/> appends a Synced marker and makes everything durable. After a reboot only records up to

@@ -1,6 +1,6 @@
 namespace CowStore.Core.Cow.Blocks;
 
-/// <summary>Record kinds of the block map log (docs/FORMAT-blocks.md). Values are on disk: never renumber.</summary>
+/// <summary>Record kinds of the block map log (docs/FORMAT.md, "Block delta of one file"). Values are on disk: never renumber.</summary>
 internal enum BlockMapRecordType : byte
 {
     /// <summary>A = first block, B = block count: those base blocks now live in the delta data file.</summary>

@@ -46,7 +46,7 @@ internal sealed class EngineWorkspace : IDisposable
     /// <summary>COWSTORE_HOME: the catalog and the session deltas.</summary>
     public string StateHome => Path.Combine(Root, "state");
 
-    /// <summary>Outside every mount: logs, sockets, scripts, acknowledgement files.</summary>
+    /// <summary>Outside every mount: server logs, scripts, acknowledgement files, captured cowstore output.</summary>
     public string Scratch => Path.Combine(Root, "scratch");
 
     public EngineUser User { get; }

@@ -48,6 +48,16 @@ internal sealed class TreeFingerprint
         return lines;
     }
 
+    /// <summary>Fails the test, naming the first differences, unless <paramref name="root"/> still matches this fingerprint.</summary>
+    public void AssertUnchanged(string root, string when)
+    {
+        List<string> changes = Differences(Of(root));
+        if (changes.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException($"{root} changed {when}:\n{string.Join('\n', changes)}");
+        }
+    }
+
     private static string Describe(string path)
     {
         StatBuffer st = Sys.LStat(path);

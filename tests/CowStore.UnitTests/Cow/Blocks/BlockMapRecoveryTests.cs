@@ -211,7 +211,7 @@ public sealed class BlockMapRecoveryTests
     /// <summary>
     /// A machine crash: the page cache is gone, and map records appended after the last Sync may have reached
     /// disk without their data. Simulated by rewriting the Boot records (type 4) to another boot's id with valid
-    /// checksums (per docs/FORMAT-blocks.md). Only the synced state may come back: base blocks first written after
+    /// checksums (per docs/FORMAT.md, "Block delta of one file"). Only the synced state may come back: base blocks first written after
     /// the last Sync read their base content again (never zeros), growth after it is gone.
     /// </summary>
     [Fact]
