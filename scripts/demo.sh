@@ -26,18 +26,19 @@ session=$("$cowstore" mount "$base" "$mnt" | tail -n 1)
 mounted=1
 echo "demo: mounted $base at $mnt (session $session)"
 
-sqlite3 "$mnt/sample.db" <<'SQL'
+sqlite3 "$mnt/sample.db" >/dev/null <<'SQL'
 PRAGMA journal_mode = WAL;
 INSERT INTO person (name, born) VALUES ('demo-user', 2000);
 INSERT INTO knows SELECT max(id), 1, 2026 FROM person;
 UPDATE person SET born = born + 1 WHERE id % 1000 = 0;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
-echo "demo: sqlite3 says: $(sqlite3 "$mnt/sample.db" 'PRAGMA integrity_check; SELECT count(*) FROM person;' | tr '\n' ' ')"
+echo "demo: sqlite3 wrote to the view: integrity $(sqlite3 "$mnt/sample.db" 'PRAGMA integrity_check'), $(sqlite3 "$mnt/sample.db" 'SELECT count(*) FROM person') people"
 "$cowstore" status
 delta=$("$cowstore" status --json | sed -nE 's/.*"deltaBytes": *([0-9]+).*/\1/p' | head -n 1)
 "$cowstore" umount "$mnt"
 mounted=""
-echo "demo: base $base_bytes bytes, delta ${delta:-?} bytes; base untouched: $(sqlite3 "$base/sample.db" 'SELECT count(*) FROM person')" rows
+echo "demo: the base is untouched: $(sqlite3 -readonly "$base/sample.db" 'SELECT count(*) FROM person') people"
+echo "demo: base $base_bytes bytes, delta ${delta:?no delta size from cowstore status} bytes: the writes cost $(awk -v d="$delta" -v b="$base_bytes" 'BEGIN { printf "%.1f", 100 * d / b }')% of a copy"
 "$cowstore" discard "$session" --yes >/dev/null
 echo "demo: ok"

@@ -73,7 +73,19 @@ public sealed class PostgresCrashTests(ITestOutputHelper output) : DatabaseTest(
         var inserts = new AcknowledgedInserts(pg, acknowledgementFile, firstId);
         using var stop = new CancellationTokenSource();
         Task client = inserts.Run(stop.Token);
+        try
+        {
+            return CrashDuring(session, pg, load, inserts, client, stop, cycle);
+        }
+        finally
+        {
+            stop.Cancel(); // a failed assertion must not leave the client inserting
+        }
+    }
 
+    private List<long> CrashDuring(CowStoreSession session, PostgresServer pg, BackgroundProcess load,
+        AcknowledgedInserts inserts, Task client, CancellationTokenSource stop, int cycle)
+    {
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         DateTime crashAt = DateTime.UtcNow + s_loadBeforeCrash;
         while (DateTime.UtcNow < crashAt || inserts.Count < MinimumAcknowledgedBeforeCrash)

@@ -7,6 +7,8 @@ internal static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan s_outputGrace = TimeSpan.FromSeconds(10);
+
     public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(fileName)
@@ -37,6 +39,12 @@ internal static class ProcessRunner
             process.WaitForExit();
             throw new TimeoutException($"`{commandLine}` did not finish within {timeout ?? DefaultTimeout}; " +
                 $"stdout so far: {stdout.Result} stderr: {stderr.Result}");
+        }
+        // A daemon the command started must not inherit its output: if one does, the pipes never
+        // reach EOF, and this fails clearly instead of hanging the test run.
+        if (!Task.WaitAll([stdout, stderr], s_outputGrace))
+        {
+            throw new TimeoutException($"`{commandLine}` exited {process.ExitCode}, but a process it started still holds its stdout/stderr open");
         }
         return new ProcessResult(commandLine, process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -11,9 +11,8 @@ namespace CowStore.IntegrationTests.Databases.Support;
 internal sealed class CowStoreSession : IDisposable
 {
     private readonly CowStoreCli _cli;
-    private int? _lastDaemonPid;
-
     private readonly bool _allowOther;
+    private int? _lastDaemonPid;
 
     private CowStoreSession(CowStoreCli cli, string basePath, string mountPoint, string name, bool allowOther)
     {
