@@ -55,6 +55,7 @@ soak: system build
 ## bench: side-by-side benchmarks against the overlay filesystems and a plain copy
 bench: system build
 	@bash scripts/bench/fio-loopback.sh
+	@bash scripts/bench/db/pgbench-compare.sh
 
 clean:
 	rm -rf $(ARTIFACTS) bin

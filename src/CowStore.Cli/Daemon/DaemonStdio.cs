@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CowStore.Cli.Interop;
 
 namespace CowStore.Cli.Daemon;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CowStore.Cli.Interop;
 using CowStore.Core.Cow;
 using CowStore.Fuse;
 using CowStore.Store.Catalog;

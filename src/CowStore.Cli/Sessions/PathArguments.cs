@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using CowStore.Cli.Interop;
 using CowStore.Store.Sessions;
 
 namespace CowStore.Cli.Sessions;

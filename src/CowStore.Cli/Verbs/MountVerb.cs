@@ -106,7 +106,7 @@ public sealed class MountVerb : IVerb
     private SessionRecord NewSession(SessionCatalog catalog, string basePath, string mountPoint, string name)
     {
         string delta = Ephemeral
-            ? EphemeralDeltaLocation.For(name, Environment.GetEnvironmentVariable, MountTable.Read(), Interop.Libc.GetEUid())
+            ? EphemeralDeltaLocation.For(name, Environment.GetEnvironmentVariable, MountTable.Read(), Libc.GetEUid())
             : catalog.State.PersistentDeltaDirectory(name);
         if (Directory.Exists(catalog.State.SessionDirectory(name)) || Directory.Exists(delta))
         {

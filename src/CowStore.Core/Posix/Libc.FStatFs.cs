@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using CowStore.Core.Posix;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
 internal static unsafe partial class Libc
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
 internal static unsafe partial class Libc
 {

@@ -65,7 +65,7 @@ public sealed class FuseServer : IDisposable
         string fullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(mountPoint));
         MountPoints.Validate(fullPath);
 
-        bool direct = Libc.Geteuid() == 0 && !options.ForceFusermount;
+        bool direct = Libc.GetEUid() == 0 && !options.ForceFusermount;
         MountedDevice device = direct ? DirectMounter.Mount(fullPath, options) : FusermountMounter.Mount(fullPath, options);
         var server = new FuseServer(fileSystem, fullPath, options, new FuseLog(options.Log), device);
         try

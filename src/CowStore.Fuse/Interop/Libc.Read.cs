@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Fuse.Interop;
+namespace CowStore.Interop;
 
 internal static partial class Libc
 {

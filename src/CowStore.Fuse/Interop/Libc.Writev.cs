@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using CowStore.Fuse.Interop;
 
-namespace CowStore.Fuse.Interop;
+namespace CowStore.Interop;
 
 internal static partial class Libc
 {

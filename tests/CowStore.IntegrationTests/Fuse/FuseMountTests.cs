@@ -21,7 +21,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
     {
         using var mount = new MemoryMount(nameof(MountNegotiatesAndIsListedInMountinfo), forceFusermount);
 
-        Assert.True(MemoryMount.IsMounted(mount.MountPoint));
+        Assert.True(Infrastructure.MountInfo.IsMounted(mount.MountPoint));
         Assert.Equal(1, mount.FileSystem.InitCalls);
         FuseConnection connection = mount.Server.Connection;
         output.WriteLine($"kernel offered: {connection.KernelFlags}");
@@ -202,7 +202,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
         mount.Server.Unmount();
 
         Assert.True(mount.Server.Completion.IsCompleted);
-        Assert.False(MemoryMount.IsMounted(mount.MountPoint));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mount.MountPoint));
         Assert.Equal(1, mount.FileSystem.DestroyCalls);
     }
 
@@ -218,7 +218,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
 
             output.WriteLine($"Dispose with an open file took {watch.Elapsed.TotalSeconds:F1} s; log: {mount.Log}");
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
-            Assert.False(MemoryMount.IsMounted(mount.MountPoint));
+            Assert.False(Infrastructure.MountInfo.IsMounted(mount.MountPoint));
             Assert.Contains("detaching lazily", mount.Log.ToString(), StringComparison.Ordinal);
             // The detached connection still serves the open file.
             byte[] buffer = new byte[64];
@@ -237,7 +237,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
         Assert.Equal(0, RunProcess("umount", mount.MountPoint));
 
         await mount.Server.Completion.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.False(MemoryMount.IsMounted(mount.MountPoint));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mount.MountPoint));
     }
 
     [Theory]
@@ -285,7 +285,7 @@ public sealed class FuseMountTests(ITestOutputHelper output)
             var exception = Assert.Throws<FuseMountException>(() => FuseServer.Mount(new MemoryFileSystem(), root,
                 new FuseMountOptions { ForceFusermount = true, FsName = "a,allow_other" }));
             Assert.Contains("invalid mount name 'a,allow_other'", exception.Message, StringComparison.Ordinal);
-            Assert.False(MemoryMount.IsMounted(root));
+            Assert.False(Infrastructure.MountInfo.IsMounted(root));
         }
         finally
         {

@@ -34,9 +34,6 @@ internal sealed class MemoryMount : IDisposable
 
     public string PathOf(string name) => Path.Combine(MountPoint, name);
 
-    public static bool IsMounted(string path) =>
-        File.ReadLines("/proc/self/mountinfo").Any(line => line.Split(' ')[4] == path);
-
     public void Dispose()
     {
         try
@@ -45,7 +42,7 @@ internal sealed class MemoryMount : IDisposable
         }
         finally
         {
-            if (IsMounted(MountPoint))
+            if (Infrastructure.MountInfo.IsMounted(MountPoint))
             {
                 // Last resort so no test leaves a mount behind.
                 using var process = Process.Start("umount", ["-l", MountPoint]);

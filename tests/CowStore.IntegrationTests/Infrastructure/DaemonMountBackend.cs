@@ -71,7 +71,7 @@ public abstract class DaemonMountBackend : FilesystemBackend
         daemon.Exited += (_, _) => _mounted.TrySetResult(false);
 
         bool live = _mounted.Task.Wait(s_mountTimeout) && _mounted.Task.Result;
-        if (!live || !IsMounted(_mountPoint))
+        if (!live || !MountInfo.IsMounted(_mountPoint))
         {
             string why = !_mounted.Task.IsCompleted ? $"no 'mounted' line within {s_mountTimeout.TotalSeconds}s"
                 : daemon.HasExited ? $"daemon exited with {daemon.ExitCode}" : "mount point is not in /proc/self/mountinfo";
@@ -156,12 +156,6 @@ public abstract class DaemonMountBackend : FilesystemBackend
         }
     }
 
-    public static bool IsMounted(string mountPoint)
-    {
-        string escaped = mountPoint.Replace(" ", "\\040", StringComparison.Ordinal);
-        return File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ')[4] == escaped);
-    }
-
     private void Stop()
     {
         if (_daemon is not null && !_daemon.HasExited)
@@ -173,11 +167,11 @@ public abstract class DaemonMountBackend : FilesystemBackend
                 _daemon.WaitForExit();
             }
         }
-        if (IsMounted(_mountPoint))
+        if (MountInfo.IsMounted(_mountPoint))
         {
             ProcessRunner.Run("fusermount3", ["-u", "-z", _mountPoint]);
         }
-        if (IsMounted(_mountPoint))
+        if (MountInfo.IsMounted(_mountPoint))
         {
             ProcessRunner.Run("umount", ["-l", _mountPoint]);
         }
@@ -187,7 +181,7 @@ public abstract class DaemonMountBackend : FilesystemBackend
     {
         Stop();
         _daemon?.Dispose();
-        if (!IsMounted(_mountPoint))
+        if (!MountInfo.IsMounted(_mountPoint))
         {
             TestDirectory.DeleteQuietly(_workDirectory);
         }

@@ -50,17 +50,7 @@ internal static class CowstoreCommand
 
     public static Process Start(string home, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        ProcessStartInfo start = Infrastructure.ProcessRunner.StartInfo(Executable, arguments);
         start.Environment["COWSTORE_HOME"] = home;
         Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start cowstore");
         process.StandardInput.Close();

@@ -16,7 +16,7 @@ public sealed class SessionLifecycleTests
         string mnt = sandbox.NewMountpoint();
 
         string session = sandbox.CowstoreOk("mount", sandbox.Base, mnt).LastLine;
-        Assert.True(SessionSandbox.IsMounted(mnt));
+        Assert.True(Infrastructure.MountInfo.IsMounted(mnt));
         File.WriteAllText(Path.Combine(mnt, "new.txt"), "written through cowstore");
         File.WriteAllText(Path.Combine(mnt, "config.txt"), "changed");
 
@@ -29,7 +29,7 @@ public sealed class SessionLifecycleTests
         Assert.Equal(JsonValueKind.Number, mounted.GetProperty("pid").ValueKind);
 
         sandbox.CowstoreOk("umount", mnt);
-        Assert.False(SessionSandbox.IsMounted(mnt));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mnt));
         JsonElement detached = sandbox.StatusOf(session)!.Value;
         Assert.Equal("detached", detached.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, detached.GetProperty("pid").ValueKind);
@@ -41,13 +41,13 @@ public sealed class SessionLifecycleTests
 
         CommandResult discard = sandbox.CowstoreOk("discard", "--yes", mnt);
         Assert.Contains("pristine", discard.Output, StringComparison.Ordinal);
-        Assert.True(SessionSandbox.IsMounted(mnt));
+        Assert.True(Infrastructure.MountInfo.IsMounted(mnt));
         Assert.Equal("original", File.ReadAllText(Path.Combine(mnt, "config.txt")));
         Assert.False(File.Exists(Path.Combine(mnt, "new.txt")));
         Assert.Equal("mounted", sandbox.StatusOf(session)!.Value.GetProperty("state").GetString());
 
         sandbox.CowstoreOk("umount", session);
-        Assert.False(SessionSandbox.IsMounted(mnt));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mnt));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class SessionLifecycleTests
         using JsonDocument document = JsonDocument.Parse(status.Output);
         JsonElement entry = document.RootElement.EnumerateArray().Single(e => e.GetProperty("name").GetString() == session);
         Assert.Equal("detached", entry.GetProperty("state").GetString());
-        Assert.False(SessionSandbox.IsMounted(mnt), "the stale mount must be cleaned up");
+        Assert.False(Infrastructure.MountInfo.IsMounted(mnt), "the stale mount must be cleaned up");
         Assert.Contains(session, status.Error, StringComparison.Ordinal);
 
         sandbox.CowstoreOk("mount", "--session", session, sandbox.Base, mnt);
@@ -121,14 +121,14 @@ public sealed class SessionLifecycleTests
             Assert.Equal(4, busy.ExitCode);
             Assert.Contains("mount is busy", busy.Error, StringComparison.Ordinal);
             Assert.Contains("stop the program using it", busy.Error, StringComparison.Ordinal);
-            Assert.True(SessionSandbox.IsMounted(mnt));
+            Assert.True(Infrastructure.MountInfo.IsMounted(mnt));
 
             CommandResult discard = sandbox.Cowstore("discard", "--yes", session);
             Assert.Equal(4, discard.ExitCode);
             Assert.Contains("mount is busy", discard.Error, StringComparison.Ordinal);
         }
         sandbox.CowstoreOk("umount", session);
-        Assert.False(SessionSandbox.IsMounted(mnt));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mnt));
         Assert.Equal("detached", sandbox.StatusOf(session)!.Value.GetProperty("state").GetString());
     }
 
@@ -169,7 +169,7 @@ public sealed class SessionLifecycleTests
         Assert.Equal(0, Kill(foreground.Id, "TERM"));
         Assert.True(foreground.WaitForExit(30_000), "the foreground mount did not stop on SIGTERM");
         Assert.Equal(0, foreground.ExitCode);
-        Assert.False(SessionSandbox.IsMounted(mnt));
+        Assert.False(Infrastructure.MountInfo.IsMounted(mnt));
         Assert.Equal("detached", sandbox.StatusOf("fg")!.Value.GetProperty("state").GetString());
     }
 

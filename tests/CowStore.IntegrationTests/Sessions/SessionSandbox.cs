@@ -70,9 +70,6 @@ internal sealed class SessionSandbox : IDisposable
     public JsonElement? StatusOf(string session) =>
         Status().Select(e => (JsonElement?)e).FirstOrDefault(e => e!.Value.GetProperty("name").GetString() == session);
 
-    public static bool IsMounted(string path) =>
-        File.ReadAllLines("/proc/self/mountinfo").Any(line => Unescape(line.Split(' ')[4]) == path);
-
     public void Dispose()
     {
         KillDaemons();
@@ -124,7 +121,7 @@ internal sealed class SessionSandbox : IDisposable
     {
         foreach (string line in File.ReadAllLines("/proc/self/mountinfo").Reverse())
         {
-            string mountPoint = Unescape(line.Split(' ')[4]);
+            string mountPoint = Infrastructure.MountInfo.Unescape(line.Split(' ')[4]);
             if (mountPoint.StartsWith(Root + "/", StringComparison.Ordinal))
             {
                 if (IsRoot)
@@ -152,19 +149,6 @@ internal sealed class SessionSandbox : IDisposable
         }
     }
 
-    internal static void Shell(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using Process process = Process.Start(start)!;
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-    }
-
-    private static string Unescape(string field) =>
-        System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
+    /// <summary>Runs a helper (chmod, chown, umount) whose exit status the caller does not need.</summary>
+    internal static void Shell(string program, params string[] arguments) => _ = Infrastructure.ProcessRunner.Run(program, arguments);
 }

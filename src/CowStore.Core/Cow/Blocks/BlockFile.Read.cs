@@ -76,10 +76,10 @@ public sealed partial class BlockFile
                 bool delta = IsDeltaRun(position / BlockSize, out long runEnd);
                 long stop = Math.Min(size, runEnd * BlockSize);
                 Posix.SafeFd? fd = delta ? _data : _base;
-                long found = fd is null ? -Errno.ENXIO : Posix.Libc.LSeek(fd.Fd, position, whence);
+                long found = fd is null ? -Errno.ENXIO : Libc.LSeek(fd.Fd, position, whence);
                 if (found < 0)
                 {
-                    int error = fd is null ? Errno.ENXIO : Posix.Libc.Errno;
+                    int error = fd is null ? Errno.ENXIO : Libc.Errno;
                     if (error != Errno.ENXIO)
                     {
                         return -error;

@@ -116,17 +116,7 @@ internal static unsafe class BlockIo
     }
 
     /// <summary>fallocate(2) retried on EINTR; returns 0 or -errno.</summary>
-    public static int FAllocate(SafeFd fd, int mode, long offset, long length)
-    {
-        while (Libc.FAllocate(fd.Fd, mode, offset, length) != 0)
-        {
-            if (Libc.Errno != Errno.EINTR)
-            {
-                return Libc.NegErrno;
-            }
-        }
-        return 0;
-    }
+    public static int FAllocate(SafeFd fd, int mode, long offset, long length) => PosixIo.FAllocate(fd.Fd, mode, offset, length);
 
     /// <summary>ftruncate(2) retried on EINTR; returns 0 or -errno.</summary>
     public static int FTruncate(SafeFd fd, long length)
@@ -142,17 +132,7 @@ internal static unsafe class BlockIo
     }
 
     /// <summary>fdatasync(2) retried on EINTR; returns 0 or -errno.</summary>
-    public static int FDataSync(SafeFd fd)
-    {
-        while (Libc.FDataSync(fd.Fd) != 0)
-        {
-            if (Libc.Errno != Errno.EINTR)
-            {
-                return Libc.NegErrno;
-            }
-        }
-        return 0;
-    }
+    public static int FDataSync(SafeFd fd) => PosixIo.Sync(fd.Fd, dataOnly: true);
 
     /// <summary>st_size of an open file, or -errno.</summary>
     public static long FileLength(SafeFd fd) => Libc.FStat(fd.Fd, out Stat stat) == 0 ? stat.Size : Libc.NegErrno;
@@ -166,18 +146,7 @@ internal static unsafe class BlockIo
         byte[] cPath = CString(path);
         fixed (byte* p = cPath)
         {
-            while (true)
-            {
-                int fd = Libc.OpenAt(PosixConstants.AT_FDCWD, p, flags | PosixConstants.O_CLOEXEC, mode);
-                if (fd >= 0)
-                {
-                    return fd;
-                }
-                if (Libc.Errno != Errno.EINTR)
-                {
-                    return Libc.NegErrno;
-                }
-            }
+            return PosixIo.OpenAt(PosixConstants.AT_FDCWD, p, flags, mode);
         }
     }
 
@@ -226,14 +195,7 @@ internal static unsafe class BlockIo
             return fd;
         }
         using var handle = new SafeFd(fd);
-        while (Libc.FSync(handle.Fd) != 0)
-        {
-            if (Libc.Errno != Errno.EINTR)
-            {
-                return Libc.NegErrno;
-            }
-        }
-        return 0;
+        return PosixIo.Sync(handle.Fd, dataOnly: false);
     }
 
     /// <summary>An <see cref="IOException"/> whose HResult is the positive errno, as .NET itself does on Unix.</summary>

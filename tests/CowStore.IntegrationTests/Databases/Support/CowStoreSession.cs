@@ -36,7 +36,7 @@ internal sealed class CowStoreSession : IDisposable
 
     public string Name { get; }
 
-    public bool IsMounted => DaemonMountBackend.IsMounted(MountPoint);
+    public bool IsMounted => MountInfo.IsMounted(MountPoint);
 
     /// <summary><c>cowstore mount --session NAME</c>: resumes this session (after umount or a crash).</summary>
     public void Resume()

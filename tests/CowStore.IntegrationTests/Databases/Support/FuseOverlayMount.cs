@@ -23,7 +23,7 @@ internal sealed class FuseOverlayMount : IDisposable
         Shell.Checked("chmod", [$"--reference={lowerDirectory}", UpperDirectory]);
         string options = $"lowerdir={lowerDirectory},upperdir={UpperDirectory},workdir={WorkDirectory}" + (allowOther ? ",allow_other" : "");
         Shell.Checked("fuse-overlayfs", ["-o", options, MountPoint]);
-        if (!DaemonMountBackend.IsMounted(MountPoint))
+        if (!MountInfo.IsMounted(MountPoint))
         {
             throw new Xunit.Sdk.XunitException($"fuse-overlayfs returned but {MountPoint} is not mounted");
         }
@@ -46,7 +46,7 @@ internal sealed class FuseOverlayMount : IDisposable
 
     public void Unmount()
     {
-        if (DaemonMountBackend.IsMounted(MountPoint))
+        if (MountInfo.IsMounted(MountPoint))
         {
             Shell.Checked("fusermount3", ["-u", MountPoint]);
         }
@@ -54,11 +54,11 @@ internal sealed class FuseOverlayMount : IDisposable
 
     public void Dispose()
     {
-        if (DaemonMountBackend.IsMounted(MountPoint))
+        if (MountInfo.IsMounted(MountPoint))
         {
             ProcessRunner.Run("fusermount3", ["-u", "-z", MountPoint]);
         }
-        if (DaemonMountBackend.IsMounted(MountPoint))
+        if (MountInfo.IsMounted(MountPoint))
         {
             ProcessRunner.Run("umount", ["-l", MountPoint]);
         }

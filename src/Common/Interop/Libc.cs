@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
 /// <summary>
-/// libc entry points used by the filesystems, one import per file (<c>Libc.&lt;Function&gt;.cs</c>).
+/// libc entry points, one import per file (<c>Libc.&lt;Function&gt;.cs</c>). Imports used by more than one
+/// assembly live in src/Common/Interop and are linked into each project (see Libc.props); imports only one
+/// assembly needs (or that take its structs) stay in that project, in this same partial class.
 /// Each returns -1 and sets errno on failure; <see cref="Errno"/> reads it right after the call.
 /// </summary>
 internal static partial class Libc
@@ -15,4 +17,7 @@ internal static partial class Libc
 
     /// <summary>-errno of the last call: the return value of a failed filesystem operation.</summary>
     internal static int NegErrno => -Marshal.GetLastPInvokeError();
+
+    /// <summary>"No such device (errno 19)": strerror text plus the number, for one-line messages.</summary>
+    internal static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 }

@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Cli.Interop;
+namespace CowStore.Interop;
 
 internal static partial class Libc
 {
+    /// <summary>getegid(2).</summary>
     [LibraryImport(Name, EntryPoint = "getegid", SetLastError = true)]
     internal static partial uint GetEGid();
 }

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
-internal static unsafe partial class Libc
+internal static partial class Libc
 {
-    /// <summary>geteuid(2): 0 when the daemon runs as root.</summary>
+    /// <summary>geteuid(2): 0 when the process runs as root.</summary>
     [LibraryImport(Name, EntryPoint = "geteuid", SetLastError = true)]
     internal static partial uint GetEUid();
 }

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
-internal static unsafe partial class Libc
+internal static partial class Libc
 {
     /// <summary>fsync(2): data and metadata reach stable storage.</summary>
     [LibraryImport(Name, EntryPoint = "fsync", SetLastError = true)]

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace CowStore.Core.Posix;
+namespace CowStore.Interop;
 
-internal static unsafe partial class Libc
+internal static partial class Libc
 {
     /// <summary>close(2). Never retried on EINTR: on Linux the fd is gone either way.</summary>
     [LibraryImport(Name, EntryPoint = "close", SetLastError = true)]

@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace CowStore.Cli.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(Name, EntryPoint = "geteuid", SetLastError = true)]
-    internal static partial uint GetEUid();
-}

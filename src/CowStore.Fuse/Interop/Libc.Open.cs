@@ -1,9 +1,0 @@
-using System.Runtime.InteropServices;
-
-namespace CowStore.Fuse.Interop;
-
-internal static partial class Libc
-{
-    [LibraryImport(Name, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Open(string path, int flags);
-}
