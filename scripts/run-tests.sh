@@ -20,6 +20,12 @@ passed=0 failed=0 skipped=0 broken=0
 
 export COWSTORE_BIN=$repo/bin/cowstore
 export COWSTORE_PROBE=$repo/native/build/posix-probe
+# Real database stores (e.g. fixtures/neo4j) live in shared/ beside the checkout; the tests that need
+# them fail loudly without them, so only point there when the folder exists (a preset value wins).
+if [ -z "${COWSTORE_FIXTURES:-}" ] && [ -d "$repo/../shared/fixtures" ]; then
+  COWSTORE_FIXTURES=$(cd "$repo/../shared/fixtures" && pwd)
+  export COWSTORE_FIXTURES
+fi
 
 # run NAME CMD...: runs one dotnet test invocation, adds its counts to the totals.
 run() {
@@ -82,6 +88,8 @@ run_unprivileged() {
   cp -a "$integration_dir" "$stage/tests"
   cp -a "$repo/bin" "$stage/bin"
   cp -a "$repo/native/build/." "$stage/native/"
+  # The fixtures' own path may not be readable for the test user; give it a copy.
+  [ -z "${COWSTORE_FIXTURES:-}" ] || cp -a "$COWSTORE_FIXTURES" "$stage/fixtures"
   chmod 755 "$stage"; chmod -R a+rX "$stage"
   chown -R "$user" "$stage/home" "$stage/tmp" "$stage/results"
   local -a extra
@@ -89,10 +97,12 @@ run_unprivileged() {
   local fuse_mode
   fuse_mode=$(stat -c %a /dev/fuse)
   chmod 0666 /dev/fuse
+  trap "chmod $fuse_mode /dev/fuse" EXIT   # restored even if the run is interrupted
   run integration-unprivileged runuser -u "$user" -- env -i \
     PATH="$PATH" HOME="$stage/home" DOTNET_CLI_HOME="$stage/home" TMPDIR="$stage/tmp" \
     DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
     COWSTORE_BIN="$stage/bin/cowstore" COWSTORE_PROBE="$stage/native/posix-probe" \
+    COWSTORE_FIXTURES="$stage/fixtures" \
     COWSTORE_SOAK="${COWSTORE_SOAK:-}" \
     dotnet test "$stage/tests/CowStore.IntegrationTests.dll" "${extra[@]}" \
       --results-directory "$stage/results" --blame-hang-timeout 10m \
