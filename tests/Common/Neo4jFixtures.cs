@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace CowStore.UnitTests.Neo4j;
+namespace CowStore.Tests.Common;
 
 /// <summary>
 /// The real Neo4j stores in <c>shared/fixtures/neo4j/&lt;label&gt;/data</c> (see PROVENANCE.md there):
 /// env <c>COWSTORE_FIXTURES</c> (the <c>fixtures</c> folder), else a <c>shared/fixtures/neo4j</c> beside
 /// any directory above the test assembly or above this source file. Missing fixtures fail the test:
-/// a reader test that silently passes without stores proves nothing.
+/// a reader test that silently passes without stores proves nothing. Linked into both test projects;
+/// run-tests.sh stages a readable copy for the unprivileged tier.
 /// </summary>
 internal static class Neo4jFixtures
 {
