@@ -111,6 +111,9 @@ internal static class SessionServer
         {
             FsName = $"cowstore:{record.Name}",
             AllowOther = record.AllowOther,
+            WritebackCache = record.WritebackCache,
+            // The FUSE layer prefers passthrough when both are possible; the writeback cache needs it off.
+            Passthrough = !record.WritebackCache,
             // Unprivileged users mount through the setuid helper; root mounts directly.
             ForceFusermount = Libc.GetEUid() != 0,
             Log = log,

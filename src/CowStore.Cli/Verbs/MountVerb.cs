@@ -35,6 +35,13 @@ public sealed class MountVerb : IVerb
     [Option("preserve-ownership", HelpText = "Show the base's owners and modes as they are instead of presenting every file as yours and writable.")]
     public bool PreserveOwnership { get; set; }
 
+    [Option("writeback-cache", HelpText = "Let the kernel cache writes and send them in large batches (faster small writes; the kernel then owns file sizes and mtimes while files are open). "
+        + "Data still reaches the delta on fsync, close and kernel writeback. Not combined with passthrough. Remembered by the session: resuming keeps it unless --no-writeback-cache.")]
+    public bool WritebackCache { get; set; }
+
+    [Option("no-writeback-cache", HelpText = "Resume a session that was mounted with --writeback-cache without it.")]
+    public bool NoWritebackCache { get; set; }
+
     [Option("timeout", MetaValue = "SECONDS", HelpText = "How long to wait for the mount to become live (default 30).")]
     public int? TimeoutSeconds { get; set; }
 
@@ -47,6 +54,8 @@ public sealed class MountVerb : IVerb
             new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "~/db", Session = "neo4j-data-k3j9qa" }),
         new("Scratch copy that disappears on unmount",
             new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "/tmp/scratch", Ephemeral = true }),
+        new("Faster small writes through the kernel writeback cache (remembered when the session is resumed)",
+            new MountVerb { Base = "/nix/store/<hash>-postgres-data", Mountpoint = "~/pg", WritebackCache = true }),
     ];
 
     public ExitCode Run(TextWriter output, TextWriter error)
@@ -54,6 +63,10 @@ public sealed class MountVerb : IVerb
         if (Session is not null && !SessionNames.IsValid(Session))
         {
             throw new CliError(ExitCode.Usage, $"invalid session name: '{Session}' (1-{SessionNames.MaxLength} of A-Z a-z 0-9 . _ -, not starting with . or -)");
+        }
+        if (WritebackCache && NoWritebackCache)
+        {
+            throw new CliError(ExitCode.Usage, "--writeback-cache and --no-writeback-cache contradict each other");
         }
         if (TimeoutSeconds is <= 0)
         {
@@ -121,6 +134,7 @@ public sealed class MountVerb : IVerb
             Ephemeral = Ephemeral,
             PreserveOwnership = PreserveOwnership,
             AllowOther = AllowOther,
+            WritebackCache = WritebackCache,
             CreatedAt = DateTimeOffset.UtcNow,
         };
     }
@@ -149,7 +163,8 @@ public sealed class MountVerb : IVerb
         {
             throw new CliError(ExitCode.Usage, $"session {record.Name} was created without --preserve-ownership; ownership mode is fixed per session");
         }
-        return record.AsDetached() with { Mountpoint = mountPoint, AllowOther = AllowOther };
+        bool writebackCache = WritebackCache || (record.WritebackCache && !NoWritebackCache);
+        return record.AsDetached() with { Mountpoint = mountPoint, AllowOther = AllowOther, WritebackCache = writebackCache };
     }
 
     /// <summary>Undoes the record of a failed mount: a new session never held data, a resumed one stays detached.</summary>

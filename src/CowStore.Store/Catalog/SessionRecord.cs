@@ -36,6 +36,10 @@ public sealed record SessionRecord
     [JsonPropertyName("allowOther")]
     public bool AllowOther { get; init; }
 
+    /// <summary>Mount with the kernel writeback cache (absent in records written before the option: false).</summary>
+    [JsonPropertyName("writebackCache")]
+    public bool WritebackCache { get; init; }
+
     [JsonPropertyName("createdAt")]
     public DateTimeOffset CreatedAt { get; init; }
 

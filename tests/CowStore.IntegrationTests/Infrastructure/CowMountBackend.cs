@@ -5,22 +5,28 @@ namespace CowStore.IntegrationTests.Infrastructure;
 /// copy-on-write view. The seeded files are the base, made read-only the way a /nix/store path is
 /// (files 0444, directories 0555), so every test that changes a seeded file changes base data
 /// through the delta. Unprivileged runs go through fusermount3 on their own (mount has no
-/// --unprivileged switch: it takes the root path only when it is root).
+/// --unprivileged switch: it takes the root path only when it is root). With
+/// <c>writebackCache</c> the mount runs with <c>--writeback-cache</c> (kernel-cached writes, no passthrough).
 /// </summary>
 public class CowMountBackend : DaemonMountBackend
 {
     private readonly bool _allowOther;
+    private readonly bool _writebackCache;
     private string? _source;
     private string _baseDigest = "";
 
-    public CowMountBackend(IEnumerable<string> testNames, bool allowOther = false)
-        : base(allowOther ? "cow-allow-other" : "cow", testNames)
+    public CowMountBackend(IEnumerable<string> testNames, bool allowOther = false, bool writebackCache = false)
+        : base(KindOf(allowOther, writebackCache), testNames)
     {
         _allowOther = allowOther;
+        _writebackCache = writebackCache;
         Start();
     }
 
-    public override string Name => _allowOther ? "cow --allow-other" : "cow";
+    public override string Name => string.Join(' ', new[] { "cow", _allowOther ? "--allow-other" : "", _writebackCache ? "--writeback-cache" : "" }.Where(part => part.Length > 0));
+
+    private static string KindOf(bool allowOther, bool writebackCache) =>
+        "cow" + (allowOther ? "-allow-other" : "") + (writebackCache ? "-writeback" : "");
 
     protected override void ConfigureEnvironment(IDictionary<string, string?> environment, string workDirectory)
     {
@@ -62,6 +68,10 @@ public class CowMountBackend : DaemonMountBackend
         if (_allowOther)
         {
             yield return "--allow-other";
+        }
+        if (_writebackCache)
+        {
+            yield return "--writeback-cache";
         }
     }
 }

@@ -8,3 +8,5 @@ public sealed class PlainConformanceBackend() : PlainDirectoryBackend(PosixConfo
 public sealed class LoopbackConformanceBackend() : LoopbackMountBackend(PosixConformanceTests.TestNames);
 
 public sealed class CowConformanceBackend() : CowMountBackend(PosixConformanceTests.TestNames);
+
+public sealed class CowWritebackConformanceBackend() : CowMountBackend(PosixConformanceTests.TestNames, writebackCache: true);

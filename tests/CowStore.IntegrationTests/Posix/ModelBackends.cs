@@ -8,3 +8,5 @@ public sealed class ModelPlainBackend() : PlainDirectoryBackend(RandomOperationM
 public sealed class ModelLoopbackBackend() : LoopbackMountBackend(RandomOperationModelTests.TestNames);
 
 public sealed class ModelCowBackend() : CowMountBackend(RandomOperationModelTests.TestNames);
+
+public sealed class ModelCowWritebackBackend() : CowMountBackend(RandomOperationModelTests.TestNames, writebackCache: true);

@@ -13,6 +13,7 @@ public sealed class SessionCatalogTests
         Mountpoint = "/home/u/db",
         PreserveOwnership = true,
         AllowOther = true,
+        WritebackCache = true,
         CreatedAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero),
         DaemonPid = 4242,
         DaemonStartTime = 123456,
@@ -39,7 +40,7 @@ public sealed class SessionCatalogTests
         var catalog = new SessionCatalog(new StateDirectory(dir.Path));
         catalog.Save(Sample(catalog.State));
         string json = File.ReadAllText(catalog.State.SessionFile("db-abc123"));
-        foreach (string field in new[] { "\"formatVersion\": 1", "\"name\"", "\"base\"", "\"mountpoint\"", "\"ephemeral\"", "\"preserveOwnership\"", "\"allowOther\"", "\"createdAt\"", "\"daemonPid\": 4242" })
+        foreach (string field in new[] { "\"formatVersion\": 1", "\"name\"", "\"base\"", "\"mountpoint\"", "\"ephemeral\"", "\"preserveOwnership\"", "\"allowOther\"", "\"writebackCache\": true", "\"createdAt\"", "\"daemonPid\": 4242" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -73,6 +74,25 @@ public sealed class SessionCatalogTests
         Directory.CreateDirectory(catalog.State.SessionDirectory("bad"));
         File.WriteAllText(catalog.State.SessionFile("bad"), "{ not json");
         Assert.Throws<InvalidDataException>(() => catalog.TryLoad("bad"));
+    }
+
+    [Fact]
+    public void TryLoad_OfARecordWrittenBeforeWritebackCache_ReadsItAsOff()
+    {
+        using var dir = new TestDirectory();
+        var catalog = new SessionCatalog(new StateDirectory(dir.Path));
+        catalog.Save(Sample(catalog.State));
+        string path = catalog.State.SessionFile("db-abc123");
+        string json = File.ReadAllText(path);
+        string withoutField = System.Text.RegularExpressions.Regex.Replace(json, @"\s*""writebackCache"": true,", "");
+        Assert.NotEqual(json, withoutField);
+        File.WriteAllText(path, withoutField);
+
+        SessionRecord? loaded = catalog.TryLoad("db-abc123");
+
+        Assert.NotNull(loaded);
+        Assert.False(loaded.WritebackCache);
+        Assert.Equal(1, loaded.FormatVersion);
     }
 
     [Fact]
