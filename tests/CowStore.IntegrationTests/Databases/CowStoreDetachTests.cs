@@ -1,4 +1,5 @@
 using CowStore.IntegrationTests.Databases.Support;
+using CowStore.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -9,7 +10,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// <c>name=$(cowstore mount ...)</c>. That only returns if the daemon left behind holds none of the
 /// caller's stdio: the reader of a pipe sees end of file only when every writer closed it.
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class CowStoreDetachTests(ITestOutputHelper output) : DatabaseTest(output)
 {
     [Fact]

@@ -12,7 +12,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// POSIX lock the JVM takes must work across processes on the mount.
 /// Engine and mount run as the test process (root in the root tier).
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class H2Tests(ITestOutputHelper output) : DatabaseTest(output)
 {
     private const int BaseRows = 1000;

@@ -1,4 +1,5 @@
 using CowStore.IntegrationTests.Databases.Support;
+using CowStore.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -10,7 +11,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// acknowledged must be there (fsync reached the delta), and pg_amcheck must find nothing.
 /// 2 cycles by default, 10 with COWSTORE_SOAK=1.
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class PostgresCrashTests(ITestOutputHelper output) : DatabaseTest(output)
 {
     private const int Scale = 10;

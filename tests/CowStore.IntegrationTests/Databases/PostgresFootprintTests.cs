@@ -1,4 +1,5 @@
 using CowStore.IntegrationTests.Databases.Support;
+using CowStore.IntegrationTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -10,7 +11,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// visibility and free-space maps), so a whole-file copy-up overlay pays whole files where block
 /// copy-on-write pays blocks.
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class PostgresFootprintTests(ITestOutputHelper output) : DatabaseTest(output)
 {
     private const int Scale = 10;

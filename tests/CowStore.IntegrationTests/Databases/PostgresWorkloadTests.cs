@@ -11,7 +11,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// pristine database back. PostgreSQL refuses root, so in the root tier it runs as cowstore-test
 /// on a mount made with --allow-other and handed over to it (see <see cref="EngineWorkspace.Mount"/>).
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class PostgresWorkloadTests(ITestOutputHelper output) : DatabaseTest(output)
 {
     /// <summary>pgbench scale: 1,000,000 accounts, about 160 MB of table data, 300 MB with WAL.</summary>

@@ -12,7 +12,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// than 64 MiB so copy-on-write touches only some of its blocks. The engine and the mount run as
 /// the test process (root in the root tier: the mount(2) path; cowstore-test in the other tier).
 /// </summary>
-[Collection(DatabaseCollection.Name)]
+[Collection(ExclusiveCollection.Name)]
 public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(output)
 {
     private const long BaseRows = 80_000;
