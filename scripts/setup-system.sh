@@ -44,3 +44,22 @@ done
 
 # --allow-other for unprivileged users needs this (a stock Debian fuse.conf has it commented out).
 grep -qE '^\s*user_allow_other' /etc/fuse.conf 2>/dev/null || echo user_allow_other >> /etc/fuse.conf
+
+# Nix, single-user (no nix-daemon on these machines): builds run as the invoking user (root), no
+# sandbox (Debian's nix-bin cannot set one up), and no binary cache, because the build machines are
+# offline and every nix-build would otherwise spend seconds retrying cache.nixos.org.
+# scripts/nix derivations use the host's tools (/usr/bin, PostgreSQL 15) since nixpkgs is not available.
+nix_conf=/etc/nix/nix.conf
+mkdir -p /etc/nix
+touch "$nix_conf"
+set_nix_option() { # set_nix_option KEY VALUE: replace the KEY line or append it
+  local key=$1 value=$2
+  if grep -qE "^\s*$key\s*=" "$nix_conf"; then
+    sed -i -E "s|^\s*$key\s*=.*|$key = $value|" "$nix_conf"
+  else
+    printf '%s = %s\n' "$key" "$value" >> "$nix_conf"
+  fi
+}
+set_nix_option build-users-group ""
+set_nix_option sandbox false
+set_nix_option substituters ""

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using CowStore.Cli.Control;
+using CowStore.Cli.Snapshots;
 using CowStore.Core.Cow;
 using CowStore.Fuse;
 using CowStore.Store.Catalog;
@@ -22,13 +24,16 @@ internal static class SessionServer
         PrepareDeltaDirectory(record);
 
         using var stop = new StopSignals();
-        CowFileSystem fileSystem = OpenFileSystem(record);
+        SessionFileSystem session = SessionFileSystem.Open(catalog.State, record);
+        CowFileSystem fileSystem = session.FileSystem;
         ExitCode result = ExitCode.Success;
         try
         {
             FuseServer server = MountFileSystem(fileSystem, record, log);
             try
             {
+                // Commands for the live mount (commit); closed before the filesystem is.
+                using ControlServer control = ControlServer.Start(catalog.State.ControlSocket(name), (request, progress) => LiveCommit.Run(catalog.State, session, request, progress), log);
                 int pid = Environment.ProcessId;
                 catalog.Save(record with { DaemonPid = pid, DaemonStartTime = DaemonProbe.StartTimeOf(pid) });
                 log.WriteLine($"{DateTimeOffset.Now:O} session {name}: serving {record.Base} at {mountPoint} (pid {pid})");
@@ -45,7 +50,7 @@ internal static class SessionServer
             try
             {
                 // Durable close: the delta is complete on disk before the session is marked detached.
-                fileSystem.Dispose();
+                session.Dispose();
                 log.WriteLine($"{DateTimeOffset.Now:O} session {name}: unmounted, delta closed");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -76,33 +81,6 @@ internal static class SessionServer
             }
         }
         server.Completion.Wait();
-    }
-
-    private static CowFileSystem OpenFileSystem(SessionRecord record)
-    {
-        try
-        {
-            return CowFileSystem.Open(new CowOptions
-            {
-                BaseDirectory = record.Base,
-                DeltaDirectory = record.DeltaDirectory,
-                OwnerUid = Libc.GetEUid(),
-                OwnerGid = Libc.GetEGid(),
-                PreserveOwnership = record.PreserveOwnership,
-            });
-        }
-        catch (CowSessionLockedException)
-        {
-            throw new CliError(ExitCode.Conflict, $"session {record.Name} is in use by another cowstore process");
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CliError(ExitCode.Failure, $"the delta of session {record.Name} is damaged: {e.Message}");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new CliError(ExitCode.NotFound, $"base not found: {record.Base}");
-        }
     }
 
     private static FuseServer MountFileSystem(CowFileSystem fileSystem, SessionRecord record, TextWriter log)

@@ -10,7 +10,8 @@ using CowStore.Store.Sessions;
 namespace CowStore.Cli.Verbs;
 
 [Verb("discard", HelpText =
-    "Throw away every change of a session: the view returns to the pristine base. A mounted session is "
+    "Throw away every change of a session since its last commit: the view returns to that snapshot (or to the "
+    + "base, if the session never committed). A mounted session is "
     + "unmounted, emptied and mounted again at the same place under the same name (programs using it must be "
     + "stopped first). A detached session stays detached, now empty.")]
 public sealed class DiscardVerb : IVerb
@@ -30,7 +31,7 @@ public sealed class DiscardVerb : IVerb
     [Usage(ApplicationAlias = "cowstore")]
     public static IEnumerable<Example> Examples =>
     [
-        new("Reset ~/db to the base it was mounted from", new DiscardVerb { Target = "~/db", Yes = true }),
+        new("Reset ~/db to its last commit (or the base it was mounted from)", new DiscardVerb { Target = "~/db", Yes = true }),
     ];
 
     public ExitCode Run(TextWriter output, TextWriter error)
@@ -65,6 +66,9 @@ public sealed class DiscardVerb : IVerb
         if (current is not null)
         {
             catalog.ResetDelta(current);
+            // The empty delta now lies over the last commit: that is what the view shows from here on.
+            current = current with { Snapshot = current.Parent, Head = null };
+            catalog.Save(current);
         }
 
         if (!wasMounted || NoRemount)
@@ -76,7 +80,7 @@ public sealed class DiscardVerb : IVerb
         SessionRecord fresh = (current ?? record).AsDetached() with { Mountpoint = mountPoint };
         catalog.Save(fresh);
         DaemonLauncher.Start(catalog, fresh, DaemonLauncher.DefaultTimeout);
-        output.WriteLine($"discarded {ByteSize.Format(deltaBytes)} of changes; {mountPoint} shows the pristine base again (session {fresh.Name})");
+        output.WriteLine($"discarded {ByteSize.Format(deltaBytes)} of changes; {mountPoint} shows {(fresh.Snapshot is string snapshot ? $"snapshot {snapshot[..12]}" : "the pristine base")} again (session {fresh.Name})");
         return ExitCode.Success;
     }
 

@@ -2,19 +2,21 @@ using CommandLine;
 using CommandLine.Text;
 using CowStore.Cli.Daemon;
 using CowStore.Cli.Sessions;
+using CowStore.Cli.Snapshots;
+using CowStore.Core.Snapshots;
 using CowStore.Store.Catalog;
 using CowStore.Store.Sessions;
 
 namespace CowStore.Cli.Verbs;
 
 [Verb("mount", HelpText =
-    "Present a read-only base directory as a writable directory. Nothing is copied: writes land in the "
+    "Present a read-only base directory or a committed snapshot as a writable directory. Nothing is copied: writes land in the "
     + "session's delta, the base is never touched. Returns once the mount is live (a background daemon serves "
     + "it) and prints the session name as the last line. The session survives unmount and crashes until it is "
     + "discarded; resume it with --session NAME.")]
 public sealed class MountVerb : IVerb
 {
-    [Value(0, MetaName = "base", Required = true, HelpText = "The read-only directory to build on, e.g. /nix/store/<hash>-db.")]
+    [Value(0, MetaName = "base", Required = true, HelpText = "What to build on: a read-only directory (e.g. /nix/store/<hash>-db), or a snapshot by id, unique id prefix or tag.")]
     public string Base { get; set; } = "";
 
     [Value(1, MetaName = "mountpoint", Required = true, HelpText = "An existing, empty directory where the writable view appears.")]
@@ -52,6 +54,8 @@ public sealed class MountVerb : IVerb
             new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "~/db" }),
         new("Resume that session after `cowstore umount ~/db`",
             new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "~/db", Session = "neo4j-data-k3j9qa" }),
+        new("Mount a committed snapshot by tag (or id prefix) somewhere else",
+            new MountVerb { Base = "nightly", Mountpoint = "~/db-nightly" }),
         new("Scratch copy that disappears on unmount",
             new MountVerb { Base = "/nix/store/<hash>-neo4j-data", Mountpoint = "/tmp/scratch", Ephemeral = true }),
         new("Faster small writes through the kernel writeback cache (remembered when the session is resumed)",
@@ -72,8 +76,8 @@ public sealed class MountVerb : IVerb
         {
             throw new CliError(ExitCode.Usage, "--timeout must be a positive number of seconds");
         }
-        string basePath = PathArguments.ResolveBase(Base);
         var catalog = new SessionCatalog(StateDirectory.FromEnvironment());
+        MountSource source = MountSource.Resolve(Base, new SnapshotStore(catalog.State.StoreDirectory));
 
         var catalogLock = CatalogLock.Acquire(catalog.State, DaemonLauncher.DefaultTimeout);
         try
@@ -83,8 +87,8 @@ public sealed class MountVerb : IVerb
             string mountPoint = PathArguments.ResolveMountpoint(Mountpoint, MountTable.Read());
             SessionView? existing = Session is null ? null : sessions.FirstOrDefault(s => s.Name == Session);
             SessionRecord record = existing is null
-                ? NewSession(catalog, basePath, mountPoint, Session ?? SessionNames.Generate(basePath))
-                : Resume(existing, basePath, mountPoint);
+                ? NewSession(catalog, source, mountPoint, Session ?? SessionNames.Generate(source.Label))
+                : Resume(existing, source, mountPoint);
             catalog.Save(record);
 
             if (Foreground)
@@ -92,7 +96,7 @@ public sealed class MountVerb : IVerb
                 return SessionServer.Serve(catalog, record.Name, error, live =>
                 {
                     catalogLock.Dispose();
-                    output.WriteLine($"mounted {live.Base} at {live.Mountpoint}; serving in the foreground, Ctrl-C unmounts");
+                    output.WriteLine($"mounted {source.Label} at {live.Mountpoint}; serving in the foreground, Ctrl-C unmounts");
                     output.WriteLine(live.Name);
                     output.Flush();
                 });
@@ -106,7 +110,7 @@ public sealed class MountVerb : IVerb
                 Abandon(catalog, record, existing is null);
                 throw;
             }
-            output.WriteLine($"mounted {record.Base} at {record.Mountpoint}{(record.Ephemeral ? " (ephemeral)" : "")}; cowstore umount {record.Name} to detach");
+            output.WriteLine($"mounted {source.Label} at {record.Mountpoint}{(record.Ephemeral ? " (ephemeral)" : "")}; cowstore umount {record.Name} to detach");
             output.WriteLine(record.Name);
             return ExitCode.Success;
         }
@@ -116,7 +120,7 @@ public sealed class MountVerb : IVerb
         }
     }
 
-    private SessionRecord NewSession(SessionCatalog catalog, string basePath, string mountPoint, string name)
+    private SessionRecord NewSession(SessionCatalog catalog, MountSource source, string mountPoint, string name)
     {
         string delta = Ephemeral
             ? EphemeralDeltaLocation.For(name, Environment.GetEnvironmentVariable, MountTable.Read(), Libc.GetEUid())
@@ -128,7 +132,8 @@ public sealed class MountVerb : IVerb
         return new SessionRecord
         {
             Name = name,
-            Base = basePath,
+            Base = source.BaseDirectory,
+            Snapshot = source.Snapshot,
             DeltaDirectory = delta,
             Mountpoint = mountPoint,
             Ephemeral = Ephemeral,
@@ -139,7 +144,7 @@ public sealed class MountVerb : IVerb
         };
     }
 
-    private SessionRecord Resume(SessionView existing, string basePath, string mountPoint)
+    private SessionRecord Resume(SessionView existing, MountSource source, string mountPoint)
     {
         SessionRecord record = existing.Record;
         if (existing.State == SessionState.Stale)
@@ -151,9 +156,13 @@ public sealed class MountVerb : IVerb
             string where = record.Mountpoint is null ? "" : $" at {record.Mountpoint}";
             throw new CliError(ExitCode.Conflict, $"session {record.Name} is already mounted{where} (daemon {record.DaemonPid}); cowstore umount {record.Name} first");
         }
-        if (record.Base != basePath)
+        // The session resumes over what its delta was made on; naming its last commit instead is the same content.
+        bool sameSource = record.Base == source.BaseDirectory
+            && (source.Snapshot == record.Snapshot || (source.Snapshot is not null && source.Snapshot == record.Head));
+        if (!sameSource)
         {
-            throw new CliError(ExitCode.Conflict, $"session {record.Name} is over {record.Base}, not {basePath}; omit --session to start a new session");
+            string over = record.Parent is string parent ? $"snapshot {parent[..12]}" : record.Base;
+            throw new CliError(ExitCode.Conflict, $"session {record.Name} is over {over}, not {source.Label}; omit --session to start a new session");
         }
         if (Ephemeral && !record.Ephemeral)
         {

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using CowStore.Core.Cow.Blocks;
 using CowStore.Core.Posix;
 using static CowStore.Core.Posix.PosixConstants;
 
@@ -12,7 +13,7 @@ namespace CowStore.Core.Cow;
 /// does not fit below 2^62: those get a number from their path hash with bit 62 set, so every base path
 /// is its own inode in the session (a write to one never shows through another).
 /// </summary>
-internal sealed unsafe class BaseTree(string root)
+internal sealed unsafe class BaseTree(string root) : ILowerTree
 {
     public const ulong PathHashInoBit = 1UL << 62;
 
@@ -93,6 +94,20 @@ internal sealed unsafe class BaseTree(string root)
             error = -Fuse.Errno.EIO;
         }
         return names;
+    }
+
+    public int OpenContent(string origin, out IBlockSource? content)
+    {
+        try
+        {
+            content = FileBlockSource.Open(FullPath(origin));
+            return 0;
+        }
+        catch (IOException e)
+        {
+            content = null;
+            return e.HResult is > 0 and < 4096 ? -e.HResult : -Fuse.Errno.EIO;
+        }
     }
 
     /// <summary>The target of a base symlink, or -errno.</summary>

@@ -257,18 +257,26 @@ public sealed partial class CowFileSystem
         {
             return -Errno.EBADF;
         }
-        InodeRecord? record = file.Data.Record ?? EnsureRecordForWrite(file);
-        if (record is null)
+        _freeze.EnterReadLock();
+        try
         {
-            return -Errno.EIO;
+            InodeRecord? record = file.Data.Record ?? EnsureRecordForWrite(file);
+            if (record is null)
+            {
+                return -Errno.EIO;
+            }
+            int written = file.Data.Blocks.Write(offset, data);
+            if (written > 0)
+            {
+                record.TouchModified();
+                record.TimesDirty = true;
+            }
+            return written;
         }
-        int written = file.Data.Blocks.Write(offset, data);
-        if (written > 0)
+        finally
         {
-            record.TouchModified();
-            record.TimesDirty = true;
+            _freeze.ExitReadLock();
         }
-        return written;
     }
 
     public int Flush(in FuseRequest request, ulong nodeId, ulong fh, ulong lockOwner)
@@ -367,25 +375,33 @@ public sealed partial class CowFileSystem
         {
             return -Errno.EBADF;
         }
-        InodeRecord? record = file.Data.Record ?? EnsureRecordForWrite(file);
-        if (record is null)
+        _freeze.EnterReadLock();
+        try
         {
-            return -Errno.EIO;
+            InodeRecord? record = file.Data.Record ?? EnsureRecordForWrite(file);
+            if (record is null)
+            {
+                return -Errno.EIO;
+            }
+            int rc = file.Data.Blocks.Fallocate(mode, offset, length);
+            if (rc >= 0)
+            {
+                if ((mode & ~FALLOC_FL_KEEP_SIZE) != 0 || offset + length > (long)file.Data.Blocks.Size)
+                {
+                    record.TouchModified();
+                }
+                else
+                {
+                    record.TouchChanged();
+                }
+                record.TimesDirty = true;
+            }
+            return rc < 0 ? rc : 0;
         }
-        int rc = file.Data.Blocks.Fallocate(mode, offset, length);
-        if (rc >= 0)
+        finally
         {
-            if ((mode & ~FALLOC_FL_KEEP_SIZE) != 0 || offset + length > (long)file.Data.Blocks.Size)
-            {
-                record.TouchModified();
-            }
-            else
-            {
-                record.TouchChanged();
-            }
-            record.TimesDirty = true;
+            _freeze.ExitReadLock();
         }
-        return rc < 0 ? rc : 0;
     }
 
     public int Lseek(in FuseRequest request, ulong nodeId, ulong fh, long offset, int whence, out long result)
@@ -408,20 +424,28 @@ public sealed partial class CowFileSystem
         {
             return -Errno.EBADF;
         }
-        InodeRecord? record = target.Data.Record ?? EnsureRecordForWrite(target);
-        if (record is null)
+        _freeze.EnterReadLock();
+        try
         {
-            return -Errno.EIO;
+            InodeRecord? record = target.Data.Record ?? EnsureRecordForWrite(target);
+            if (record is null)
+            {
+                return -Errno.EIO;
+            }
+            // BlockFile counts in int; the kernel loops on short copies.
+            long chunk = Math.Min(length, 1L << 30);
+            int copied = target.Data.Blocks.CopyRangeFrom(source.Data.Blocks, offsetIn, offsetOut, chunk);
+            if (copied > 0)
+            {
+                record.TouchModified();
+                record.TimesDirty = true;
+            }
+            return copied;
         }
-        // BlockFile counts in int; the kernel loops on short copies.
-        long chunk = Math.Min(length, 1L << 30);
-        int copied = target.Data.Blocks.CopyRangeFrom(source.Data.Blocks, offsetIn, offsetOut, chunk);
-        if (copied > 0)
+        finally
         {
-            record.TouchModified();
-            record.TimesDirty = true;
+            _freeze.ExitReadLock();
         }
-        return copied;
     }
 
     public int StatFs(in FuseRequest request, ulong nodeId, ref FuseKStatfs statfs)

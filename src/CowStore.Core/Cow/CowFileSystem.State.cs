@@ -415,12 +415,11 @@ public sealed partial class CowFileSystem
         }
         data = null!;
         _state.Inodes.TryGetValue(ino, out InodeRecord? record);
-        string? basePath = null;
+        IBlockSource? content = null;
         long baseSize = 0;
         string? from = record is not null ? record.Origin : origin;
         if (from is not null)
         {
-            basePath = _base.FullPath(from);
             if (record is not null)
             {
                 baseSize = record.BaseSize;
@@ -434,11 +433,16 @@ public sealed partial class CowFileSystem
                 }
                 baseSize = stat.Size;
             }
+            int opened = _base.OpenContent(from, out content);
+            if (opened != 0)
+            {
+                return opened;
+            }
         }
         string prefix = DataPrefix(ino);
         try
         {
-            BlockFile blocks = BlockFile.Exists(prefix) ? BlockFile.Open(prefix, basePath, baseSize) : BlockFile.Create(prefix, basePath, baseSize);
+            BlockFile blocks = BlockFile.Exists(prefix) ? BlockFile.Open(prefix, content, baseSize) : BlockFile.Create(prefix, content, baseSize);
             data = new FileData(ino, from, blocks, record);
         }
         catch (IOException e)
@@ -447,6 +451,11 @@ public sealed partial class CowFileSystem
         }
         catch (InvalidDataException)
         {
+            return -Errno.EIO;
+        }
+        catch (ArgumentException)
+        {
+            content?.Dispose();
             return -Errno.EIO;
         }
         _data[ino] = data;

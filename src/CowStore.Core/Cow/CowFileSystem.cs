@@ -26,8 +26,12 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
     private const long RuntimeCheckpointBytes = 64L << 20;
 
     private readonly Lock _ns = new();
+    // Data writes (which do not take _ns) hold it shared; a snapshot capture holds it exclusively: a point in time.
+    private readonly ReaderWriterLockSlim _freeze = new(LockRecursionPolicy.NoRecursion);
     private readonly CowOptions _options;
-    private readonly BaseTree _base;
+    private readonly ILowerTree _base;
+    private readonly BaseTree _external;
+    private readonly Snapshots.LowerSnapshot? _lowerSnapshot;
     private readonly string _deltaDirectory;
     private readonly string _dataDirectory;
     private readonly ulong _rootIno;
@@ -48,10 +52,12 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
     private bool _closed;
     private int _closeResult;
 
-    private CowFileSystem(CowOptions options, string baseDirectory, string deltaDirectory, ulong rootIno, DeltaState state, MetadataJournal journal, SafeFd lockFd)
+    private CowFileSystem(CowOptions options, ILowerTree lower, string deltaDirectory, ulong rootIno, DeltaState state, MetadataJournal journal, SafeFd lockFd)
     {
         _options = options;
-        _base = new BaseTree(baseDirectory);
+        _base = lower;
+        _external = lower as BaseTree ?? new BaseTree(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.BaseDirectory)));
+        _lowerSnapshot = options.Snapshot;
         _deltaDirectory = deltaDirectory;
         _dataDirectory = Path.Combine(deltaDirectory, DataDirectoryName);
         _rootIno = rootIno;
@@ -85,8 +91,8 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
         SafeFd lockFd = LockSession(deltaDirectory);
         try
         {
-            var baseTree = new BaseTree(baseDirectory);
-            int rc = baseTree.Lstat("", out Stat rootStat);
+            ILowerTree lower = options.Snapshot is null ? new BaseTree(baseDirectory) : options.Snapshot.Over(new BaseTree(baseDirectory));
+            int rc = lower.Lstat("", out Stat rootStat);
             if (rc != 0)
             {
                 throw new DirectoryNotFoundException($"cannot stat base directory {baseDirectory}: errno {-rc}");
@@ -122,7 +128,7 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
                 journal.Dispose();
                 throw;
             }
-            return new CowFileSystem(options, baseDirectory, deltaDirectory, rootIno, state, journal, lockFd);
+            return new CowFileSystem(options, lower, deltaDirectory, rootIno, state, journal, lockFd);
         }
         catch
         {

@@ -6,6 +6,12 @@ public sealed record CowOptions
     /// <summary>The read-only base, used in place and never written.</summary>
     public required string BaseDirectory { get; init; }
 
+    /// <summary>
+    /// The committed snapshot the session is laid over (its manifest on top of <see cref="BaseDirectory"/>);
+    /// null = the base directory as it is. A delta only fits the lower it was made on.
+    /// </summary>
+    public Snapshots.LowerSnapshot? Snapshot { get; init; }
+
     /// <summary>The session delta (created if missing); may be on tmpfs for ephemeral sessions.</summary>
     public required string DeltaDirectory { get; init; }
 

@@ -212,7 +212,34 @@ internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Ac
     private int SetAttr(in FuseRequest request, ulong node, ReadOnlySpan<byte> args, Span<byte> body)
     {
         ref readonly FuseSetAttrIn set = ref In<FuseSetAttrIn>(args);
-        return Reply<FuseAttrOut>(_fs.SetAttr(in request, node, in set, ref Out<FuseAttrOut>(body)));
+        var valid = (SetAttrValid)set.Valid;
+        if ((valid & SetAttrValid.KillSuidGid) == 0)
+        {
+            return Reply<FuseAttrOut>(_fs.SetAttr(in request, node, in set, ref Out<FuseAttrOut>(body)));
+        }
+        // Truncate or chown under FUSE_HANDLE_KILLPRIV_V2: the kernel left the mode to us.
+        FuseSetAttrIn killing = set;
+        killing.Valid &= ~(uint)SetAttrValid.KillSuidGid;
+        if ((valid & SetAttrValid.Mode) == 0)
+        {
+            FuseAttrOut current = default;
+            int result = _fs.GetAttr(in request, node, (valid & SetAttrValid.Fh) != 0 ? set.Fh : 0, ref current);
+            if (result < 0)
+            {
+                return result;
+            }
+            if (PrivilegeKill.Applies(current.Attr.Mode))
+            {
+                killing.Valid |= (uint)SetAttrValid.Mode;
+                killing.Mode = PrivilegeKill.Killed(current.Attr.Mode);
+            }
+        }
+        if ((valid & (SetAttrValid.Uid | SetAttrValid.Gid)) != 0)
+        {
+            // A file capability does not survive a change of owner either (ENODATA: it had none).
+            _fs.RemoveXattr(in request, node, "security.capability"u8);
+        }
+        return Reply<FuseAttrOut>(_fs.SetAttr(in request, node, in killing, ref Out<FuseAttrOut>(body)));
     }
 
     private int ReadLink(in FuseRequest request, ulong node, Span<byte> body)
@@ -261,7 +288,16 @@ internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Ac
 
     private int Open(in FuseRequest request, ulong node, ReadOnlySpan<byte> args, Span<byte> body, bool directory)
     {
-        int flags = (int)In<FuseOpenIn>(args).Flags;
+        ref readonly FuseOpenIn openIn = ref In<FuseOpenIn>(args);
+        int flags = (int)openIn.Flags;
+        if (!directory && (openIn.OpenFlags & PrivilegeKill.OpenFlag) != 0)
+        {
+            int killed = PrivilegeKill.Apply(_fs, in request, node, 0);
+            if (killed < 0)
+            {
+                return killed;
+            }
+        }
         ref FuseOpenOut open = ref Out<FuseOpenOut>(body);
         int result = directory ? _fs.OpenDir(in request, node, flags, ref open) : _fs.Open(in request, node, flags, ref open);
         return Reply<FuseOpenOut>(result);
@@ -292,6 +328,14 @@ internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Ac
         if (data.Length < write.Size)
         {
             return -Errno.EINVAL;
+        }
+        if ((write.WriteFlags & PrivilegeKill.WriteFlag) != 0)
+        {
+            int killed = PrivilegeKill.Apply(_fs, in request, node, write.Fh);
+            if (killed < 0)
+            {
+                return killed;
+            }
         }
         int written = _fs.Write(in request, node, write.Fh, (long)write.Offset, data[..(int)write.Size], write.WriteFlags);
         if (written < 0)

@@ -9,13 +9,14 @@ internal static class InitNegotiation
     public const uint Major = 7;
     public const uint OurMinor = 45;
 
+    // HANDLE_KILLPRIV_V2 saves a GETXATTR security.capability round trip per write (see PrivilegeKill).
     // Locks (POSIX_LOCKS, FLOCK_LOCKS) stay off on purpose: the kernel then handles them locally, which is
     // correct on one host. AUTO_INVAL_DATA is replaced by EXPLICIT_INVAL_DATA: nothing else changes our files.
     private const FuseInitFlags Wanted =
         FuseInitFlags.AsyncRead | FuseInitFlags.BigWrites | FuseInitFlags.AtomicOTrunc |
         FuseInitFlags.DoReaddirplus | FuseInitFlags.ReaddirplusAuto | FuseInitFlags.ParallelDirops |
         FuseInitFlags.MaxPages | FuseInitFlags.AsyncDio | FuseInitFlags.ExplicitInvalData |
-        FuseInitFlags.DirectIoAllowMmap;
+        FuseInitFlags.DirectIoAllowMmap | FuseInitFlags.HandleKillprivV2;
 
     public const ushort MaxBackground = 64;
     public const ushort CongestionThreshold = 48;

@@ -21,6 +21,18 @@ public sealed record SessionRecord
     [JsonPropertyName("base")]
     public required string Base { get; init; }
 
+    /// <summary>The committed snapshot the delta is laid over (its manifest on top of <see cref="Base"/>); null = the base as it is.</summary>
+    [JsonPropertyName("snapshot")]
+    public string? Snapshot { get; init; }
+
+    /// <summary>The last snapshot committed from this session since its delta began; null = none.</summary>
+    [JsonPropertyName("head")]
+    public string? Head { get; init; }
+
+    /// <summary>What the session's content descends from: the parent of its next commit, and what discard returns to.</summary>
+    [JsonIgnore]
+    public string? Parent => Head ?? Snapshot;
+
     [JsonPropertyName("deltaDirectory")]
     public required string DeltaDirectory { get; init; }
 

@@ -24,6 +24,12 @@ public sealed class StateDirectory
 
     public string DaemonLog(string name) => Path.Combine(SessionDirectory(name), "daemon.log");
 
+    /// <summary>The socket a session's daemon answers commands on (a live commit).</summary>
+    public string ControlSocket(string name) => Path.Combine(SessionDirectory(name), "control.sock");
+
+    /// <summary>Committed snapshots, their packs, tags and base records.</summary>
+    public string StoreDirectory => Path.Combine(Root, "store");
+
     /// <summary>Resolves the state directory from the environment of this process.</summary>
     public static StateDirectory FromEnvironment() => new(Resolve(Environment.GetEnvironmentVariable));
 

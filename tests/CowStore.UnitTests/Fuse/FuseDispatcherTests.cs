@@ -138,6 +138,49 @@ public sealed class FuseDispatcherTests
     }
 
     [Fact]
+    public void WriteWithKillFlagDropsSetIdBitsFirst()
+    {
+        _fs.Mode = 0x8000 | 0xDED; // regular 06755
+        Handle(Request(FuseOpcode.Write, 4, new FuseWriteIn { Fh = 6, Size = 1, WriteFlags = PrivilegeKill.WriteFlag }, [7]));
+        Assert.Equal(["GetAttr 4 fh=6", "SetAttr 4 valid=1 size=0 mode=100755", "Write 4 fh=6 off=0 len=1"], _fs.Calls);
+    }
+
+    [Fact]
+    public void WriteWithKillFlagLeavesPlainFilesAndLockingSgidAlone()
+    {
+        _fs.Mode = 0x8000 | 0x5A4; // regular 02644: set-group-ID without group execute marks mandatory locking
+        Handle(Request(FuseOpcode.Write, 4, new FuseWriteIn { Fh = 6, Size = 1, WriteFlags = PrivilegeKill.WriteFlag }, [7]));
+        Handle(Request(FuseOpcode.Write, 4, new FuseWriteIn { Fh = 6, Size = 1 }, [7]));
+        Assert.Equal(["GetAttr 4 fh=6", "Write 4 fh=6 off=0 len=1", "Write 4 fh=6 off=0 len=1"], _fs.Calls);
+    }
+
+    [Fact]
+    public void TruncateWithKillFlagAddsTheKilledMode()
+    {
+        _fs.Mode = 0x8000 | 0x9ED; // regular 04755
+        uint valid = (uint)(SetAttrValid.Size | SetAttrValid.KillSuidGid);
+        Handle(Request(FuseOpcode.SetAttr, 4, new FuseSetAttrIn { Valid = valid, Size = 10 }));
+        Assert.Equal(["GetAttr 4 fh=0", $"SetAttr 4 valid={(uint)(SetAttrValid.Size | SetAttrValid.Mode)} size=10 mode=100755"], _fs.Calls);
+    }
+
+    [Fact]
+    public void ChownWithKillFlagAlsoDropsTheFileCapability()
+    {
+        _fs.Mode = 0x8000 | 0x1ED; // regular 0755: nothing to kill in the mode
+        uint valid = (uint)(SetAttrValid.Uid | SetAttrValid.KillSuidGid);
+        Handle(Request(FuseOpcode.SetAttr, 4, new FuseSetAttrIn { Valid = valid, Uid = 7 }));
+        Assert.Equal(["GetAttr 4 fh=0", "RemoveXattr security.capability", $"SetAttr 4 valid={(uint)SetAttrValid.Uid} size=0"], _fs.Calls);
+    }
+
+    [Fact]
+    public void OpenWithKillFlagDropsSetIdBits()
+    {
+        _fs.Mode = 0x8000 | 0x9ED;
+        Handle(Request(FuseOpcode.Open, 4, new FuseOpenIn { Flags = 0x201, OpenFlags = PrivilegeKill.OpenFlag }));
+        Assert.Equal(["GetAttr 4 fh=0", "SetAttr 4 valid=1 size=0 mode=100755", "Open 4 flags=513"], _fs.Calls);
+    }
+
+    [Fact]
     public void WritePassesDataAndRepliesCount()
     {
         byte[] data = [1, 2, 3, 4, 5];

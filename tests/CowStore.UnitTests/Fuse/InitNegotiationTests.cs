@@ -31,6 +31,7 @@ public sealed class InitNegotiationTests
         Assert.False(flags.HasFlag(FuseInitFlags.AutoInvalData));
         Assert.False(flags.HasFlag(FuseInitFlags.SetxattrExt));
         Assert.True(flags.HasFlag(FuseInitFlags.ExplicitInvalData));
+        Assert.True(flags.HasFlag(FuseInitFlags.HandleKillprivV2));
         Assert.True(flags.HasFlag(FuseInitFlags.Passthrough));
         Assert.False(flags.HasFlag(FuseInitFlags.WritebackCache));
         Assert.Equal(1U, reply.MaxStackDepth);

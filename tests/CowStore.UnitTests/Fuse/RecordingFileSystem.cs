@@ -49,9 +49,17 @@ internal sealed class RecordingFileSystem : IFuseFileSystem
 
     public void Forget(ulong nodeId, ulong lookupCount) => Record($"Forget {nodeId} {lookupCount}");
 
-    public int GetAttr(in FuseRequest request, ulong nodeId, ulong fh, ref FuseAttrOut attr) => Silent ? Result : Record($"GetAttr {nodeId} fh={fh}");
+    /// <summary>The mode GetAttr reports (regular file 0644 unless a test sets it).</summary>
+    public uint Mode { get; set; } = 0x81A4;
 
-    public int SetAttr(in FuseRequest request, ulong nodeId, in FuseSetAttrIn set, ref FuseAttrOut attr) => Record($"SetAttr {nodeId} valid={set.Valid} size={set.Size}");
+    public int GetAttr(in FuseRequest request, ulong nodeId, ulong fh, ref FuseAttrOut attr)
+    {
+        attr.Attr.Mode = Mode;
+        return Silent ? Result : Record($"GetAttr {nodeId} fh={fh}");
+    }
+
+    public int SetAttr(in FuseRequest request, ulong nodeId, in FuseSetAttrIn set, ref FuseAttrOut attr) =>
+        Record($"SetAttr {nodeId} valid={set.Valid} size={set.Size}" + ((set.Valid & (uint)SetAttrValid.Mode) != 0 ? $" mode={Convert.ToString(set.Mode, 8)}" : ""));
 
     public int ReadLink(in FuseRequest request, ulong nodeId, Span<byte> target) => Record($"ReadLink {nodeId}");
 

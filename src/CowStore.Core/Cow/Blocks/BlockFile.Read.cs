@@ -75,14 +75,12 @@ public sealed partial class BlockFile
             {
                 bool delta = IsDeltaRun(position / BlockSize, out long runEnd);
                 long stop = Math.Min(size, runEnd * BlockSize);
-                Posix.SafeFd? fd = delta ? _data : _base;
-                long found = fd is null ? -Errno.ENXIO : Libc.LSeek(fd.Fd, position, whence);
+                long found = delta ? SeekData(position, whence) : _base is null ? -Errno.ENXIO : _base.Seek(position, whence);
                 if (found < 0)
                 {
-                    int error = fd is null ? Errno.ENXIO : Libc.Errno;
-                    if (error != Errno.ENXIO)
+                    if (found != -Errno.ENXIO)
                     {
-                        return -error;
+                        return (int)found;
                     }
                     // ENXIO: SEEK_DATA found no data after position in that file; SEEK_HOLE was asked past its EOF.
                     found = whence == BlockIo.SEEK_DATA ? long.MaxValue : position;
@@ -176,8 +174,22 @@ public sealed partial class BlockFile
     private int ReadBase(Span<byte> destination, long offset)
     {
         int visible = (int)Math.Clamp(_map.BaseLimit - offset, 0, destination.Length);
-        int r = BlockIo.PReadZeroFilled(_base, destination[..visible], offset);
+        int r = _base is null ? 0 : _base.Read(destination[..visible], offset);
+        if (_base is null)
+        {
+            destination[..visible].Clear();
+        }
         destination[visible..].Clear();
         return r;
+    }
+
+    private long SeekData(long position, int whence)
+    {
+        if (_data is null)
+        {
+            return -Errno.ENXIO;
+        }
+        long found = Libc.LSeek(_data.Fd, position, whence);
+        return found >= 0 ? found : Libc.NegErrno;
     }
 }

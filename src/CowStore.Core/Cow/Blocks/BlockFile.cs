@@ -31,7 +31,7 @@ public sealed partial class BlockFile : IDisposable
 
     private readonly string _dataPath;
     private readonly string _mapPath;
-    private readonly SafeFd? _base;
+    private readonly IBlockSource? _base;
     private readonly BlockMapState _map;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private SafeFd? _data;          // null until the first modification creates the delta files
@@ -41,7 +41,7 @@ public sealed partial class BlockFile : IDisposable
     private volatile int _failedErrno; // set when memory and disk may disagree: every later change fails
     private bool _disposed;
 
-    private BlockFile(string deltaPathPrefix, SafeFd? baseFd, BlockMapState map)
+    private BlockFile(string deltaPathPrefix, IBlockSource? baseFd, BlockMapState map)
     {
         _dataPath = deltaPathPrefix + DataSuffix;
         _mapPath = deltaPathPrefix + MapSuffix;
@@ -94,10 +94,14 @@ public sealed partial class BlockFile : IDisposable
     /// Creates the delta for a file. <paramref name="basePath"/> null = a new file (no base, size 0).
     /// Writes nothing to disk until the first modification; stale delta files under the prefix are then replaced.
     /// </summary>
-    public static BlockFile Create(string deltaPathPrefix, string? basePath, long baseSize)
+    public static BlockFile Create(string deltaPathPrefix, string? basePath, long baseSize) =>
+        Create(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
+
+    /// <summary>As <see cref="Create(string, string?, long)"/> over any read-only source (taken over: disposed with the file).</summary>
+    public static BlockFile Create(string deltaPathPrefix, IBlockSource? source, long baseSize)
     {
-        SafeFd? baseFd = OpenBase(basePath, baseSize);
-        return new BlockFile(deltaPathPrefix, baseFd, new BlockMapState(baseSize));
+        CheckBase(source, baseSize);
+        return new BlockFile(deltaPathPrefix, source, new BlockMapState(baseSize));
     }
 
     /// <summary>
@@ -105,9 +109,21 @@ public sealed partial class BlockFile : IDisposable
     /// means nothing was ever recorded: the file is the pure base. A torn map tail is cut off; any other
     /// damage throws <see cref="InvalidDataException"/>.
     /// </summary>
-    public static BlockFile Open(string deltaPathPrefix, string? basePath, long baseSize)
+    public static BlockFile Open(string deltaPathPrefix, string? basePath, long baseSize) =>
+        Open(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
+
+    /// <summary>As <see cref="Open(string, string?, long)"/> over any read-only source (taken over: disposed with the file, also on failure).</summary>
+    public static BlockFile Open(string deltaPathPrefix, IBlockSource? baseFd, long baseSize)
     {
-        SafeFd? baseFd = OpenBase(basePath, baseSize);
+        try
+        {
+            CheckBase(baseFd, baseSize);
+        }
+        catch
+        {
+            baseFd?.Dispose();
+            throw;
+        }
         var map = new BlockMapState(baseSize);
         var file = new BlockFile(deltaPathPrefix, baseFd, map);
         try
@@ -213,15 +229,20 @@ public sealed partial class BlockFile : IDisposable
         }
     }
 
-    private static SafeFd? OpenBase(string? basePath, long baseSize)
+    private static FileBlockSource? OpenBase(string? basePath, long baseSize)
+    {
+        CheckBase(null, basePath is null ? baseSize : 0);
+        return basePath is null ? null : FileBlockSource.Open(basePath);
+    }
+
+    private static void CheckBase(IBlockSource? source, long baseSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(baseSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(baseSize, MaxFileSize);
-        if (basePath is null)
+        if (source is null && baseSize != 0)
         {
-            return baseSize == 0 ? null : throw new ArgumentException("a file without base must have baseSize 0", nameof(baseSize));
+            throw new ArgumentException("a file without base must have baseSize 0", nameof(baseSize));
         }
-        return BlockIo.OpenOrThrow(basePath, PosixConstants.O_RDONLY);
     }
 
     /// <summary>Errno that blocks modifications: closed object, or an earlier failure that left disk and memory apart.</summary>

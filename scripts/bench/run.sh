@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark (`make bench`): one read-only base, the same workloads on every way of
+# making it writable, in one run, so the ratios are comparable on a noisy machine.
+#
+# Base: a 1 GiB file of random data, 10,000 small files in 100 directories, a PostgreSQL cluster at
+# pgbench scale 20; read-only (a read-only bind mount when root). Targets: a plain copy (cp -a),
+# cowstore (a real session: `cowstore mount`), fuse-overlayfs, kernel overlayfs (root only),
+# unionfs-fuse. Workloads: mount time; first 8 KiB write + fsync into the middle of the 1 GiB file
+# (time, and what the writable layer grew by, from st_blocks); fio 8 KiB random read cold and warm,
+# 1 MiB sequential read cold, 8 KiB random write with an fsync every 32 writes, 1 MiB sequential
+# write; reading the 10,000 small files cold; create/stat/rename/unlink of 5,000 files; PostgreSQL
+# start+stop layer growth, pgbench tpcb-like and select-only tps; the cowstore daemon's peak RSS.
+# Prints markdown tables of the values and of ratios to the plain copy and to fuse-overlayfs.
+#
+#   usage: scripts/bench/run.sh [--quick] [--scale N] [--size 1G] [--runtime S] [--pg-runtime S]
+#                               [--clients N] [--targets copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse]
+#   --quick: 256 MiB file, scale 2, 3 s fio jobs, 5 s pgbench runs (a smoke run of a minute or two).
+# Environment: COWSTORE_BIN (default ./bin/cowstore), META_BENCH (default native/build/meta-bench),
+# BENCH_WORK (parent of the scratch directory, default /var/tmp: on the disk, not a tmpfs).
+# As root, caches are dropped before cold workloads and PostgreSQL runs as cowstore-test (it refuses
+# root) on allow_other mounts.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cowstore=${COWSTORE_BIN:-$repo/bin/cowstore}
+meta=${META_BENCH:-$repo/native/build/meta-bench}
+pgbin=/usr/lib/postgresql/15/bin
+size=1G scale=20 runtime=10 pg_runtime=20 clients=2 small_dirs=100 small_per_dir=100 meta_count=5000
+targets=copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse
+usage() { sed -n '/^#   usage/,/^#   --quick/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) size=256M scale=2 runtime=3 pg_runtime=5; shift ;;
+    --scale) scale=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --runtime) runtime=$2; shift 2 ;;
+    --pg-runtime) pg_runtime=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
+    --targets) targets=$2; shift 2 ;;
+    *) usage ;;
+  esac
+done
+IFS=, read -r -a targets <<<"$targets"
+
+root=false; [ "$(id -u)" -eq 0 ] && root=true
+missing=()
+for tool in fio jq "$pgbin/pg_ctl" "$pgbin/pgbench" "$pgbin/initdb" du setpriv; do
+  command -v "$tool" >/dev/null || missing+=("$tool")
+done
+for t in "${targets[@]}"; do
+  case $t in
+    copy) ;;
+    cowstore) [ -x "$cowstore" ] || missing+=("$cowstore (make build, or set COWSTORE_BIN)") ;;
+    fuse-overlayfs) command -v fuse-overlayfs >/dev/null || missing+=(fuse-overlayfs) ;;
+    unionfs-fuse) command -v unionfs >/dev/null || missing+=("unionfs (package unionfs-fuse)") ;;
+    overlayfs) $root || { echo "bench: kernel overlayfs needs root; skipped" >&2; } ;;
+    *) echo "bench: unknown target $t" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$meta" ]; then
+  make -s -C "$repo/native" >/dev/null 2>&1 || true
+  [ -x "$meta" ] || missing+=("$meta (make native)")
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  printf 'bench: missing: %s\n' "${missing[@]}" >&2
+  echo "bench: run 'make system' (packages) and 'make build' first" >&2
+  exit 1
+fi
+if ! $root; then
+  # Without root: no cache dropping, no kernel overlayfs, PostgreSQL runs as ourselves.
+  kept=(); for t in "${targets[@]}"; do [ "$t" = overlayfs ] || kept+=("$t"); done; targets=("${kept[@]}")
+fi
+if $root; then
+  pguser=cowstore-test
+  id "$pguser" >/dev/null 2>&1 || { echo "bench: user $pguser missing (make system)" >&2; exit 1; }
+  as_pg() { setpriv --reuid="$pguser" --regid="$pguser" --init-groups -- "$@"; }
+  allow_other=(--allow-other); fuse_allow=,allow_other
+else
+  as_pg() { "$@"; }
+  allow_other=(); fuse_allow=
+fi
+
+work=$(mktemp -d "${BENCH_WORK:-/var/tmp}/cowstore-bench.XXXXXX")
+sock=$(mktemp -d /tmp/cowstore-bench-sock.XXXXXX)   # unix socket paths must stay short
+export COWSTORE_HOME=$work/state
+port=$((20000 + RANDOM % 20000))
+pg_running=""
+cleanup() {
+  set +e
+  [ -n "$pg_running" ] && as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg_running" >/dev/null 2>&1
+  if [ -x "$cowstore" ] && mountpoint -q "$work/mnt-cowstore" 2>/dev/null; then
+    timeout 60 "$cowstore" umount "$work/mnt-cowstore" >/dev/null 2>&1
+  fi
+  for m in "$work"/mnt-* "$work/base-ro"; do
+    mountpoint -q "$m" 2>/dev/null || continue
+    fusermount3 -u "$m" 2>/dev/null || umount "$m" 2>/dev/null || umount -l "$m"
+  done
+  rm -rf "$work" "$sock"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+chmod 755 "$work"
+mkdir -p "$work"/{base,logs,state}
+$root && chown "$pguser" "$sock" "$work/logs"
+
+log() { echo "bench: $*" >&2; }
+now() { echo "$EPOCHREALTIME"; }
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.4f", b - a }'; }
+# Bytes allocated (st_blocks, like du) under a path.
+allocated() { du -s -B1 "$1" 2>/dev/null | cut -f1; }
+drop_caches() { sync; $root && echo 3 > /proc/sys/vm/drop_caches; true; }
+
+# ---------------------------------------------------------------------------------------------- base
+pg_start() { as_pg "$pgbin/pg_ctl" start -w -t 180 -D "$1" -l "$work/logs/postgres.log" -o "-c listen_addresses='' -p $port -k $sock" >/dev/null; pg_running=$1; }
+pg_stop() { as_pg "$pgbin/pg_ctl" stop -w -t 180 -m fast -D "$1" >/dev/null; pg_running=""; }
+
+log "building the base in $work/base: $size random file, $((small_dirs * small_per_dir)) small files, PostgreSQL at scale $scale"
+base=$work/base
+fio --name=base --filename="$base/big.dat" --size="$size" --rw=write --bs=1m --ioengine=psync \
+    --refill_buffers --end_fsync=1 --output=/dev/null
+payload=$(head -c 2048 /dev/urandom | base64 -w 0)
+for ((d = 0; d < small_dirs; d++)); do
+  dir=$(printf '%s/small/d%03d' "$base" "$d"); mkdir -p "$dir"
+  for ((f = 0; f < small_per_dir; f++)); do printf '%s%d\n' "${payload:0:$((500 + (d * 37 + f * 11) % 1500))}" "$f" > "$dir/f$f"; done
+done
+mkdir "$base/pg"; $root && chown "$pguser" "$base/pg"
+as_pg "$pgbin/initdb" -D "$base/pg" -U postgres -A trust >/dev/null
+pg_start "$base/pg"
+as_pg "$pgbin/pgbench" -h "$sock" -p "$port" -U postgres -i -q -s "$scale" postgres >/dev/null 2>&1
+pg_stop "$base/pg"
+sync
+base_bytes=$(allocated "$base")
+lower=$base
+if $root; then
+  # Read-only for real: every target reads the base through a read-only bind mount.
+  mkdir "$work/base-ro"
+  mount --bind "$base" "$work/base-ro"
+  mount -o remount,bind,ro "$work/base-ro"
+  lower=$work/base-ro
+else
+  chmod -R a-w "$base/big.dat" "$base/small"
+fi
+
+# ------------------------------------------------------------------------------------------- targets
+# mount_<target> makes $view (the writable directory) and $layer (what holds the writes) ready;
+# unmount_<target> undoes it. Each target gets a fresh layer.
+view="" layer="" daemon_pid=""
+mount_copy() { view=$work/copy; layer=$view; cp -a "$lower" "$view" && sync; }
+unmount_copy() { rm -rf "$work/copy"; }
+mount_cowstore() {
+  view=$work/mnt-cowstore; mkdir -p "$view"
+  "$cowstore" mount "${allow_other[@]}" --preserve-ownership --session bench "$lower" "$view" >/dev/null || return 1
+  local status; status=$("$cowstore" status --json) || return 1
+  layer=$(jq -r '.[] | select(.name == "bench") | .deltaDirectory' <<<"$status")
+  daemon_pid=$(jq -r '.[] | select(.name == "bench") | .pid' <<<"$status")
+}
+unmount_cowstore() { "$cowstore" umount "$work/mnt-cowstore" >/dev/null || return 1; rm -rf "${COWSTORE_HOME:?}"/*; }
+overlay_dirs() { rm -rf "$work/upper" "$work/ovl-work"; mkdir -p "$work/upper" "$work/ovl-work" "$1"
+  chown --reference="$lower" "$work/upper"; chmod --reference="$lower" "$work/upper"; layer=$work/upper; view=$1; }
+mount_fuse-overlayfs() { overlay_dirs "$work/mnt-fuse-overlayfs"
+  fuse-overlayfs -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl-work$fuse_allow" "$view"; }
+unmount_fuse-overlayfs() { fusermount3 -u "$work/mnt-fuse-overlayfs"; rm -rf "$work/upper" "$work/ovl-work"; }
+mount_overlayfs() { overlay_dirs "$work/mnt-overlayfs"
+  mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl-work" "$view"; }
+unmount_overlayfs() { umount "$work/mnt-overlayfs"; rm -rf "$work/upper" "$work/ovl-work"; }
+mount_unionfs-fuse() { overlay_dirs "$work/mnt-unionfs-fuse"
+  unionfs -o "cow,use_ino$fuse_allow" "$work/upper=RW:$lower=RO" "$view"; }
+unmount_unionfs-fuse() { fusermount3 -u "$work/mnt-unionfs-fuse"; rm -rf "$work/upper" "$work/ovl-work"; }
+
+# ----------------------------------------------------------------------------------------- workloads
+declare -A result   # result[target,key]
+fio_bw() {   # fio_bw FILE RW BS [extra fio args...] -> MiB/s
+  local file=$1 rw=$2 bs=$3; shift 3
+  local out kind
+  out=$(fio --name=bench --filename="$file" --size="$size" --rw="$rw" --bs="$bs" --ioengine=psync \
+        --numjobs=1 --time_based --runtime="$runtime" --ramp_time=1 --output-format=json "$@") || return 1
+  kind=$([[ $rw == *read ]] && echo read || echo write)
+  jq -r ".jobs[0].$kind.bw_bytes / 1048576" <<<"$out"
+}
+meta_field() { awk -v p="$1" '$1 == p { print $4 }'; }   # ops/s of one meta-bench phase
+record() { result[$1,$2]=${3:-fail}; }
+run_target() {
+  local t=$1 start grown out before
+  log "$t: mount"
+  drop_caches
+  start=$(now)
+  if ! "mount_$t"; then log "$t: mount failed; skipped"; record "$t" mount fail; return; fi
+  # Usable means the base is visible through the view.
+  for _ in $(seq 300); do [ -e "$view/big.dat" ] && break; sleep 0.01; done
+  record "$t" mount "$(since "$start")"
+  before=$(allocated "$layer")
+
+  log "$t: first write"
+  out=$("$meta" first-write "$view/big.dat") && record "$t" first_write "$(awk '{ print $3 * 1000 }' <<<"$out")"
+  sync
+  if [ "$t" = copy ]; then grown=$(allocated "$layer"); else grown=$(( $(allocated "$layer") - before )); fi
+  record "$t" first_write_bytes "$grown"
+
+  log "$t: fio"
+  drop_caches
+  record "$t" randread_cold "$(fio_bw "$view/big.dat" randread 8k)"
+  cat "$view/big.dat" > /dev/null
+  record "$t" randread_warm "$(fio_bw "$view/big.dat" randread 8k --invalidate=0)"
+  drop_caches
+  record "$t" read_1m "$(fio_bw "$view/big.dat" read 1m)"
+  record "$t" randwrite "$(fio_bw "$view/big.dat" randwrite 8k --fsync=32)"
+  record "$t" write_1m "$(fio_bw "$view/seq.dat" write 1m --end_fsync=1)"
+  rm -f "$view/seq.dat"
+
+  log "$t: small files and metadata"
+  drop_caches
+  out=$("$meta" walk "$view/small") && record "$t" walk "$(meta_field walk <<<"$out")"
+  mkdir -p "$view/meta"
+  if out=$("$meta" ops "$view/meta" "$meta_count"); then
+    for op in create stat rename unlink; do record "$t" "$op" "$(meta_field "$op" <<<"$out")"; done
+  fi
+
+  log "$t: PostgreSQL"
+  local pg=$view/pg
+  as_pg chmod 0700 "$pg" 2>/dev/null || true
+  sync; before=$(allocated "$layer")
+  if pg_start "$pg" && pg_stop "$pg"; then
+    sync; record "$t" pg_idle_bytes $(( $(allocated "$layer") - before ))
+    if pg_start "$pg"; then
+      record "$t" tpcb "$(pgbench_tps)"
+      record "$t" select "$(pgbench_tps -S)"
+      pg_stop "$pg" || log "$t: PostgreSQL did not stop cleanly"
+    fi
+  else
+    log "$t: PostgreSQL did not start; see $work/logs/postgres.log"; tail -n 5 "$work/logs/postgres.log" >&2 || true
+    [ -n "$pg_running" ] && { as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg" >/dev/null 2>&1 || true; pg_running=""; }
+  fi
+
+  if [ "$t" = cowstore ] && [ -n "$daemon_pid" ]; then
+    record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$daemon_pid/status" 2>/dev/null)"
+  fi
+  log "$t: unmount"
+  "unmount_$t" || log "$t: unmount failed"
+}
+pgbench_tps() { as_pg "$pgbin/pgbench" -h "$sock" -p "$port" -U postgres -T "$pg_runtime" -c "$clients" -j "$clients" "$@" postgres 2>/dev/null \
+  | awk '/^tps/ { printf "%.0f", $3; exit }'; }
+
+# From here on a failing workload is recorded as missing and the run goes on.
+set +e
+started=$(now)
+for t in "${targets[@]}"; do run_target "$t"; done
+log "done in $(awk -v s="$(since "$started")" 'BEGIN { printf "%.0f", s }') s"
+
+# ------------------------------------------------------------------------------------------- report
+names=("${targets[@]}")
+label() { case $1 in copy) echo "plain copy" ;; *) echo "$1" ;; esac; }
+# key | description | unit | better (↑ higher, ↓ lower)
+rows=(
+  "mount|writable after (mount, or cp -a + sync)|s|↓"
+  "first_write|first 8 KiB write + fsync into the 1 GiB file|ms|↓"
+  "first_write_bytes|writable layer growth after it (plain copy: the whole copy)|KiB|↓"
+  "randread_cold|fio randread 8k, cold|MiB/s|↑"
+  "randread_warm|fio randread 8k, warm|MiB/s|↑"
+  "read_1m|fio read 1m, cold|MiB/s|↑"
+  "randwrite|fio randwrite 8k, fsync every 32|MiB/s|↑"
+  "write_1m|fio write 1m, new file|MiB/s|↑"
+  "walk|read 10,000 small base files, cold|files/s|↑"
+  "create|create $meta_count files|ops/s|↑"
+  "stat|stat|ops/s|↑"
+  "rename|rename|ops/s|↑"
+  "unlink|unlink|ops/s|↑"
+  "pg_idle_bytes|PostgreSQL start + stop: layer growth|KiB|↓"
+  "tpcb|pgbench tpcb-like|tps|↑"
+  "select|pgbench select-only|tps|↑"
+  "rss|cowstore daemon peak RSS (VmHWM)|MiB|↓"
+)
+value() {   # formatted value of target/key
+  local v=${result[$1,$2]:-}
+  [ -z "$v" ] && { echo "–"; return; }
+  [ "$v" = fail ] && { echo "fail"; return; }
+  case $2 in
+    first_write_bytes|pg_idle_bytes) awk -v x="$v" 'BEGIN { printf "%.0f", x / 1024 }' ;;
+    mount) awk -v x="$v" 'BEGIN { printf "%.2f", x }' ;;
+    first_write) awk -v x="$v" 'BEGIN { printf "%.1f", x }' ;;
+    *) awk -v x="$v" 'BEGIN { printf (x >= 100 ? "%.0f" : "%.1f"), x }' ;;
+  esac
+}
+ratio() {   # ratio of target a to target b for key
+  local a=${result[$1,$3]:-} b=${result[$2,$3]:-}
+  [[ $a =~ ^[0-9.]+$ && $b =~ ^[0-9.]+$ ]] || { echo "–"; return; }
+  awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf (a / b >= 100 ? "%.0f×" : "%.2f×"), a / b; else print "–" }'
+}
+{
+  echo
+  echo "cowstore benchmark, $(date -u '+%F %H:%M UTC'); kernel $(uname -r); $(nproc) × $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+  echo "base: $size random file, $((small_dirs * small_per_dir)) small files, PostgreSQL 15 at pgbench scale $scale ($(awk -v b="$base_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }') in all); fio psync, one job, ${runtime} s each; pgbench $clients clients, ${pg_runtime} s each; $($root && echo "caches dropped before cold workloads" || echo "not root: caches not dropped")"
+  echo
+  header="| workload | unit |"; sep="|---|---|"
+  for t in "${names[@]}"; do header+=" $(label "$t") |"; sep+="---:|"; done
+  echo "$header"; echo "$sep"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r key desc unit better <<<"$row"
+    line="| $desc | $unit $better |"
+    for t in "${names[@]}"; do line+=" $(value "$t" "$key") |"; done
+    echo "$line"
+  done
+  echo
+  echo "Ratios (value ÷ value; ↑ rows: above 1 is better, ↓ rows: below 1 is better):"
+  echo
+  header="| workload |"; sep="|---|"
+  for t in "${names[@]}"; do
+    [ "$t" = copy ] && continue
+    header+=" $(label "$t") ÷ plain copy |"; sep+="---:|"
+    [ "$t" = fuse-overlayfs ] && continue
+    header+=" $(label "$t") ÷ fuse-overlayfs |"; sep+="---:|"
+  done
+  echo "$header"; echo "$sep"
+  for row in "${rows[@]}"; do
+    IFS='|' read -r key desc unit better <<<"$row"
+    [ "$key" = rss ] && continue
+    line="| $desc $better |"
+    for t in "${names[@]}"; do
+      [ "$t" = copy ] && continue
+      line+=" $(ratio "$t" copy "$key") |"
+      [ "$t" = fuse-overlayfs ] && continue
+      line+=" $(ratio "$t" fuse-overlayfs "$key") |"
+    done
+    echo "$line"
+  done
+}
