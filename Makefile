@@ -52,10 +52,9 @@ test-unprivileged: build
 soak: system build
 	COWSTORE_SOAK=1 bash scripts/run-tests.sh all
 
-## bench: side-by-side benchmarks against the overlay filesystems and a plain copy
+## bench: one base, the same workloads on cowstore, fuse-overlayfs, overlayfs, unionfs-fuse and a plain copy (~15 min; BENCH_ARGS=--quick for a smoke run)
 bench: system build
-	@bash scripts/bench/fio-loopback.sh
-	@bash scripts/bench/db/pgbench-compare.sh
+	@bash scripts/bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf $(ARTIFACTS) bin

@@ -11,6 +11,8 @@
 # write; reading the 10,000 small files cold; create/stat/rename/unlink of 5,000 files; PostgreSQL
 # start+stop layer growth, pgbench tpcb-like and select-only tps; the cowstore daemon's peak RSS.
 # Prints markdown tables of the values and of ratios to the plain copy and to fuse-overlayfs.
+# All targets stay mounted side by side and each workload runs on all of them back to back, so load
+# from other work on a shared machine spreads over the targets instead of skewing one of them.
 #
 #   usage: scripts/bench/run.sh [--quick] [--scale N] [--size 1G] [--runtime S] [--pg-runtime S]
 #                               [--clients N] [--targets copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse]
@@ -154,17 +156,18 @@ mount_cowstore() {
   daemon_pid=$(jq -r '.[] | select(.name == "bench") | .pid' <<<"$status")
 }
 unmount_cowstore() { "$cowstore" umount "$work/mnt-cowstore" >/dev/null || return 1; rm -rf "${COWSTORE_HOME:?}"/*; }
-overlay_dirs() { rm -rf "$work/upper" "$work/ovl-work"; mkdir -p "$work/upper" "$work/ovl-work" "$1"
-  chown --reference="$lower" "$work/upper"; chmod --reference="$lower" "$work/upper"; layer=$work/upper; view=$1; }
-mount_fuse-overlayfs() { overlay_dirs "$work/mnt-fuse-overlayfs"
-  fuse-overlayfs -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl-work$fuse_allow" "$view"; }
-unmount_fuse-overlayfs() { fusermount3 -u "$work/mnt-fuse-overlayfs"; rm -rf "$work/upper" "$work/ovl-work"; }
-mount_overlayfs() { overlay_dirs "$work/mnt-overlayfs"
-  mount -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl-work" "$view"; }
-unmount_overlayfs() { umount "$work/mnt-overlayfs"; rm -rf "$work/upper" "$work/ovl-work"; }
-mount_unionfs-fuse() { overlay_dirs "$work/mnt-unionfs-fuse"
-  unionfs -o "cow,use_ino$fuse_allow" "$work/upper=RW:$lower=RO" "$view"; }
-unmount_unionfs-fuse() { fusermount3 -u "$work/mnt-unionfs-fuse"; rm -rf "$work/upper" "$work/ovl-work"; }
+overlay_dirs() {   # overlay_dirs TARGET: its own upper and work directories and mountpoint
+  local up=$work/upper-$1 wk=$work/work-$1
+  rm -rf "$up" "$wk"; mkdir -p "$up" "$wk" "$work/mnt-$1"
+  chown --reference="$lower" "$up"; chmod --reference="$lower" "$up"
+  layer=$up view=$work/mnt-$1 ovl_opts="lowerdir=$lower,upperdir=$up,workdir=$wk"
+}
+mount_fuse-overlayfs() { overlay_dirs fuse-overlayfs; fuse-overlayfs -o "$ovl_opts$fuse_allow" "$view"; }
+unmount_fuse-overlayfs() { fusermount3 -u "$work/mnt-fuse-overlayfs"; rm -rf "$work"/{upper,work}-fuse-overlayfs; }
+mount_overlayfs() { overlay_dirs overlayfs; mount -t overlay overlay -o "$ovl_opts" "$view"; }
+unmount_overlayfs() { umount "$work/mnt-overlayfs"; rm -rf "$work"/{upper,work}-overlayfs; }
+mount_unionfs-fuse() { overlay_dirs unionfs-fuse; unionfs -o "cow,use_ino$fuse_allow" "$layer=RW:$lower=RO" "$view"; }
+unmount_unionfs-fuse() { fusermount3 -u "$work/mnt-unionfs-fuse"; rm -rf "$work"/{upper,work}-unionfs-fuse; }
 
 # ----------------------------------------------------------------------------------------- workloads
 declare -A result   # result[target,key]
@@ -178,63 +181,25 @@ fio_bw() {   # fio_bw FILE RW BS [extra fio args...] -> MiB/s
 }
 meta_field() { awk -v p="$1" '$1 == p { print $4 }'; }   # ops/s of one meta-bench phase
 record() { result[$1,$2]=${3:-fail}; }
-run_target() {
-  local t=$1 start grown out before
-  log "$t: mount"
-  drop_caches
-  start=$(now)
-  if ! "mount_$t"; then log "$t: mount failed; skipped"; record "$t" mount fail; return; fi
-  # Usable means the base is visible through the view.
-  for _ in $(seq 300); do [ -e "$view/big.dat" ] && break; sleep 0.01; done
-  record "$t" mount "$(since "$start")"
-  before=$(allocated "$layer")
-
-  log "$t: first write"
-  out=$("$meta" first-write "$view/big.dat") && record "$t" first_write "$(awk '{ print $3 * 1000 }' <<<"$out")"
-  sync
-  if [ "$t" = copy ]; then grown=$(allocated "$layer"); else grown=$(( $(allocated "$layer") - before )); fi
-  record "$t" first_write_bytes "$grown"
-
-  log "$t: fio"
-  drop_caches
-  record "$t" randread_cold "$(fio_bw "$view/big.dat" randread 8k)"
-  cat "$view/big.dat" > /dev/null
-  record "$t" randread_warm "$(fio_bw "$view/big.dat" randread 8k --invalidate=0)"
-  drop_caches
-  record "$t" read_1m "$(fio_bw "$view/big.dat" read 1m)"
-  record "$t" randwrite "$(fio_bw "$view/big.dat" randwrite 8k --fsync=32)"
-  record "$t" write_1m "$(fio_bw "$view/seq.dat" write 1m --end_fsync=1)"
-  rm -f "$view/seq.dat"
-
-  log "$t: small files and metadata"
-  drop_caches
-  out=$("$meta" walk "$view/small") && record "$t" walk "$(meta_field walk <<<"$out")"
-  mkdir -p "$view/meta"
-  if out=$("$meta" ops "$view/meta" "$meta_count"); then
-    for op in create stat rename unlink; do record "$t" "$op" "$(meta_field "$op" <<<"$out")"; done
-  fi
-
-  log "$t: PostgreSQL"
-  local pg=$view/pg
+# Targets are mounted one after the other (mount time and first write measured alone), then every
+# workload runs on all targets back to back, so a load change on a shared machine hits all of them
+# alike instead of whichever target happened to be running.
+declare -A views layers
+pg_workloads() {   # PostgreSQL on one target: start + stop growth, then both pgbench runs
+  local t=$1 pg=${views[$1]}/pg before
   as_pg chmod 0700 "$pg" 2>/dev/null || true
-  sync; before=$(allocated "$layer")
+  sync; before=$(allocated "${layers[$t]}")
   if pg_start "$pg" && pg_stop "$pg"; then
-    sync; record "$t" pg_idle_bytes $(( $(allocated "$layer") - before ))
+    sync; record "$t" pg_idle_bytes $(( $(allocated "${layers[$t]}") - before ))
     if pg_start "$pg"; then
       record "$t" tpcb "$(pgbench_tps)"
       record "$t" select "$(pgbench_tps -S)"
       pg_stop "$pg" || log "$t: PostgreSQL did not stop cleanly"
     fi
   else
-    log "$t: PostgreSQL did not start; see $work/logs/postgres.log"; tail -n 5 "$work/logs/postgres.log" >&2 || true
-    [ -n "$pg_running" ] && { as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg" >/dev/null 2>&1 || true; pg_running=""; }
+    log "$t: PostgreSQL did not start; see $work/logs/postgres.log"; tail -n 5 "$work/logs/postgres.log" >&2
+    [ -n "$pg_running" ] && { as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg" >/dev/null 2>&1; pg_running=""; }
   fi
-
-  if [ "$t" = cowstore ] && [ -n "$daemon_pid" ]; then
-    record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$daemon_pid/status" 2>/dev/null)"
-  fi
-  log "$t: unmount"
-  "unmount_$t" || log "$t: unmount failed"
 }
 pgbench_tps() { as_pg "$pgbin/pgbench" -h "$sock" -p "$port" -U postgres -T "$pg_runtime" -c "$clients" -j "$clients" "$@" postgres 2>/dev/null \
   | awk '/^tps/ { printf "%.0f", $3; exit }'; }
@@ -242,7 +207,41 @@ pgbench_tps() { as_pg "$pgbin/pgbench" -h "$sock" -p "$port" -U postgres -T "$pg
 # From here on a failing workload is recorded as missing and the run goes on.
 set +e
 started=$(now)
-for t in "${targets[@]}"; do run_target "$t"; done
+mounted=()
+for t in "${targets[@]}"; do
+  log "$t: mount and first write"
+  drop_caches
+  start=$(now)
+  if ! "mount_$t"; then log "$t: mount failed; skipped"; record "$t" mount fail; continue; fi
+  for _ in $(seq 300); do [ -e "$view/big.dat" ] && break; sleep 0.01; done   # usable: the base shows
+  record "$t" mount "$(since "$start")"
+  views[$t]=$view layers[$t]=$layer mounted+=("$t")
+  before=$(allocated "$layer")
+  out=$("$meta" first-write "$view/big.dat") && record "$t" first_write "$(awk '{ print $3 * 1000 }' <<<"$out")"
+  sync
+  if [ "$t" = copy ]; then record "$t" first_write_bytes "$(allocated "$layer")"
+  else record "$t" first_write_bytes $(( $(allocated "$layer") - before )); fi
+done
+
+each() { local t; for t in "${mounted[@]}"; do "$@" "$t"; done; }
+w_randread_cold() { drop_caches; record "$1" randread_cold "$(fio_bw "${views[$1]}/big.dat" randread 8k)"; }
+w_randread_warm() { cat "${views[$1]}/big.dat" > /dev/null; record "$1" randread_warm "$(fio_bw "${views[$1]}/big.dat" randread 8k --invalidate=0)"; }
+w_read_1m() { drop_caches; record "$1" read_1m "$(fio_bw "${views[$1]}/big.dat" read 1m)"; }
+w_randwrite() { record "$1" randwrite "$(fio_bw "${views[$1]}/big.dat" randwrite 8k --fsync=32)"; }
+w_write_1m() { record "$1" write_1m "$(fio_bw "${views[$1]}/seq.dat" write 1m --end_fsync=1)"; rm -f "${views[$1]}/seq.dat"; }
+w_walk() { local out; drop_caches; out=$("$meta" walk "${views[$1]}/small") && record "$1" walk "$(meta_field walk <<<"$out")"; }
+w_meta() {
+  local out op; mkdir -p "${views[$1]}/meta"
+  if out=$("$meta" ops "${views[$1]}/meta" "$meta_count"); then
+    for op in create stat rename unlink; do record "$1" "$op" "$(meta_field "$op" <<<"$out")"; done
+  fi
+}
+for w in randread_cold randread_warm read_1m randwrite write_1m walk meta; do log "workload $w"; each "w_$w"; done
+log "workload PostgreSQL"; each pg_workloads
+for t in "${mounted[@]}"; do
+  [ "$t" = cowstore ] && [ -n "$daemon_pid" ] && record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$daemon_pid/status" 2>/dev/null)"
+  "unmount_$t" || log "$t: unmount failed"
+done
 log "done in $(awk -v s="$(since "$started")" 'BEGIN { printf "%.0f", s }') s"
 
 # ------------------------------------------------------------------------------------------- report
@@ -251,7 +250,7 @@ label() { case $1 in copy) echo "plain copy" ;; *) echo "$1" ;; esac; }
 # key | description | unit | better (↑ higher, ↓ lower)
 rows=(
   "mount|writable after (mount, or cp -a + sync)|s|↓"
-  "first_write|first 8 KiB write + fsync into the 1 GiB file|ms|↓"
+  "first_write|first 8 KiB write + fsync into the middle of the $size file|ms|↓"
   "first_write_bytes|writable layer growth after it (plain copy: the whole copy)|KiB|↓"
   "randread_cold|fio randread 8k, cold|MiB/s|↑"
   "randread_warm|fio randread 8k, warm|MiB/s|↑"

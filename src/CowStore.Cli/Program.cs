@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using CommandLine;
 
@@ -64,7 +65,12 @@ public static class Program
 
     private const int NoSpaceErrno = 28;
 
-    private static readonly Type[] VerbTypes = typeof(Program).Assembly.GetTypes()
+    private static readonly Type[] VerbTypes = DiscoverVerbs();
+
+    // Every class with [Verb] that implements IVerb is a verb. The CLI assembly is a trimmer root under
+    // NativeAOT (see CowStore.Cli.csproj), so no verb type or option property is ever trimmed away.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The CLI assembly is rooted under trimming and NativeAOT.")]
+    private static Type[] DiscoverVerbs() => typeof(Program).Assembly.GetTypes()
         .Where(t => typeof(IVerb).IsAssignableFrom(t) && t.GetCustomAttribute<VerbAttribute>() is not null)
         .OrderBy(t => t.GetCustomAttribute<VerbAttribute>()!.Name, StringComparer.Ordinal)
         .ToArray();

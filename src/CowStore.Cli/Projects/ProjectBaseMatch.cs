@@ -13,6 +13,9 @@ namespace CowStore.Cli.Projects;
 /// </summary>
 internal static class ProjectBaseMatch
 {
+    /// <summary>What a session is over, as <c>cowstore mount</c> names it: its latest snapshot, else its base directory.</summary>
+    public static string Describe(SessionRecord record) => record.Parent is string parent ? $"snapshot {parent[..Math.Min(12, parent.Length)]}" : record.Base;
+
     public static ProjectPlanner.BaseMatch For(StateDirectory state)
     {
         SnapshotStore? store = null;

@@ -22,7 +22,7 @@ internal sealed record ProjectState(Project Project, IReadOnlyList<DatabaseAsses
     /// <summary>Assesses every database against sessions the caller has just reconciled.</summary>
     public static ProjectState From(Project project, IReadOnlyList<SessionView> sessions, StateDirectory state) => new(
         project,
-        ProjectPlanner.Assess(project, sessions, MountTable.Read(), DeltaIsEmpty, ProjectBaseMatch.For(state)),
+        ProjectPlanner.Assess(project, sessions, MountTable.Read(), DeltaIsEmpty, ProjectBaseMatch.For(state), ProjectBaseMatch.Describe),
         ProjectPlanner.Orphans(project, sessions));
 
     /// <summary>A delta directory that is missing or empty holds no changes (a discarded session's is empty).</summary>

@@ -7,6 +7,7 @@ using CowStore.Cli.Sessions;
 using CowStore.Cli.Snapshots;
 using CowStore.Core.Snapshots;
 using CowStore.Store.Catalog;
+using CowStore.Store.Nix;
 using CowStore.Store.Sessions;
 
 namespace CowStore.Cli.Verbs;
@@ -68,6 +69,9 @@ public sealed class CommitVerb : IVerb
             result = session.State == SessionState.Mounted ? CommitLive(state, record, request, progress) : CommitDetached(state, record, store, request, progress);
         }
         string id = result.Id;
+        // Every snapshot reads through its base: a base in /nix/store stays rooted while the store knows it.
+        BaseRecord baseRecord = store.ReadBase(request.BaseId);
+        new NixGcRoots(state).TryProtect(NixGcRoots.BaseRoot(baseRecord.Id), baseRecord.Path, error);
         SessionRecord? current = catalog.TryLoad(record.Name);
         if (current is not null)
         {

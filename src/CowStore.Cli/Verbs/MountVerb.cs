@@ -5,6 +5,7 @@ using CowStore.Cli.Sessions;
 using CowStore.Cli.Snapshots;
 using CowStore.Core.Snapshots;
 using CowStore.Store.Catalog;
+using CowStore.Store.Nix;
 using CowStore.Store.Sessions;
 
 namespace CowStore.Cli.Verbs;
@@ -90,6 +91,8 @@ public sealed class MountVerb : IVerb
                 ? NewSession(catalog, source, mountPoint, Session ?? SessionNames.Generate(source.Label))
                 : Resume(existing, source, mountPoint);
             catalog.Save(record);
+            // A base in /nix/store must outlive nix-collect-garbage while the session depends on it.
+            new NixGcRoots(catalog.State).TryProtect(NixGcRoots.SessionRoot(record.Name), record.Base, error);
 
             if (Foreground)
             {

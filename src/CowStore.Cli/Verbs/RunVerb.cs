@@ -10,7 +10,7 @@ namespace CowStore.Cli.Verbs;
     + "temporary directory unless --at), runs COMMAND with COWSTORE_MOUNT set to the mountpoint and COWSTORE_SESSION "
     + "to the session name, passes SIGINT, SIGTERM, SIGHUP and SIGQUIT on to it, unmounts when it exits, then keeps "
     + "the session (default: its name is printed last), commits it (the new snapshot id is printed last) or discards "
-    + "it. The exit code is the command's (128+N if signal N killed it; 126/127 if it could not be started), or "
+    + "it (a session made by this run is removed once committed or discarded). The exit code is the command's (128+N if signal N killed it; 126/127 if it could not be started), or "
     + "cowstore's own when mounting, unmounting or committing failed. --commit only commits after the command exited 0 "
     + "or after it stopped because cowstore passed it a stop signal (a server stopped with Ctrl-C); otherwise the "
     + "session is kept. No mount is left behind, also when the command cannot be started or is killed.")]
@@ -37,7 +37,7 @@ public sealed class RunVerb : IVerb
     [Option('m', "message", MetaValue = "MSG", HelpText = "Commit message (with --commit).")]
     public string? Message { get; set; }
 
-    [Option("meta", MetaValue = "KEY=VALUE", HelpText = "Metadata to record in the snapshot (with --commit); repeatable.")]
+    [Option("meta", MetaValue = "KEY=VALUE", HelpText = "Metadata to record in the snapshot (with --commit): one or more KEY=VALUE, before the next option or --.")]
     public IEnumerable<string> Meta { get; set; } = [];
 
     [Option("session", MetaValue = "NAME", HelpText = "Resume the detached session NAME (same base) or create it under that name.")]
@@ -83,15 +83,15 @@ public sealed class RunVerb : IVerb
         var mountOutput = new StringWriter();
         new MountVerb { Base = Base, Mountpoint = mountPoint.Path, Session = Session, AllowOther = AllowOther }.Run(mountOutput, error);
         string session = LastLine(mountOutput.ToString());
-        string mounted = ResolvedMountpoint(session, mountPoint.Path);
-        error.WriteLine($"cowstore run: {Base} mounted at {mounted} (session {session})");
-        error.Flush();
 
         int? exitCode = null;
         string? startError = null;
         bool unmounted;
         try
         {
+            string mounted = ResolvedMountpoint(session, mountPoint.Path);
+            error.WriteLine($"cowstore run: {Base} mounted at {mounted} (session {session})");
+            error.Flush();
             exitCode = CommandRunner.Run(command, mounted, session, signals, out startError);
         }
         finally
@@ -140,7 +140,17 @@ public sealed class RunVerb : IVerb
                 {
                     throw new CliError(e.Code, $"{e.Message}; session {session} is kept, detached");
                 }
-                return committed == ExitCode.Success ? (ExitCode)code : committed;
+                if (committed != ExitCode.Success)
+                {
+                    return committed;
+                }
+                if (createdByRun)
+                {
+                    // Everything the session held is in the snapshot now; a later run starts from the snapshot id.
+                    SessionFinisher.Discard(session, createdByRun: true, error);
+                    error.WriteLine($"cowstore run: session {session} committed and removed");
+                }
+                return (ExitCode)code;
             case RunOutcome.Commit:
                 error.WriteLine($"cowstore run: not committing: the command {(ran ? $"exited with {code}" : "did not run")}; "
                     + $"session {session} is kept (cowstore commit {session} to commit it anyway, cowstore discard {session} to drop it)");

@@ -96,6 +96,8 @@ internal sealed unsafe class BaseTree(string root) : ILowerTree
         return names;
     }
 
+    public bool IsBaseObject(string path) => true;
+
     public int OpenContent(string origin, out IBlockSource? content)
     {
         try

@@ -188,8 +188,8 @@ public sealed partial class CowFileSystem
         }
 
         /// <summary>
-        /// The manifest entry for an object of the view. Presented owners and the owner write bit a mount adds to base
-        /// objects are taken back off when they are exactly what the mount added, so a write does not change a mode.
+        /// The manifest entry for an object of the view, with the mode the view shows. Presented owners (the mount shows
+        /// base objects as the caller's) are taken back off when they are exactly what the mount added.
         /// </summary>
         private ManifestEntry Entry(ViewObject view, string path, EntryKind kind, Stat? external, long size, IReadOnlyList<ContentRun> runs, bool opaque)
         {
@@ -198,7 +198,6 @@ public sealed partial class CowFileSystem
             uint gid = view.Gid;
             if (external is Stat e && !fs._options.PreserveOwnership)
             {
-                mode = mode == (e.Mode | S_IWUSR) ? e.Mode : mode;
                 uid = uid == fs._options.OwnerUid ? e.Uid : uid;
                 gid = gid == fs._options.OwnerGid ? e.Gid : gid;
             }
@@ -241,7 +240,9 @@ public sealed partial class CowFileSystem
         private bool IsSameAsExternal(ManifestEntry entry, Stat? external, out bool metadataOnly)
         {
             metadataOnly = false;
-            if (external is not Stat e || entry.Mode != e.Mode || entry.Opaque)
+            // The owner write bit a mount adds to base objects is not a change of mode.
+            if (external is not Stat e || entry.Opaque
+                || !(entry.Mode == e.Mode || (!fs._options.PreserveOwnership && entry.Mode == (e.Mode | S_IWUSR))))
             {
                 return false;
             }
@@ -316,7 +317,8 @@ public sealed partial class CowFileSystem
             {
                 Check(fs._base.ReadLink(origin, out target), path);
             }
-            return new ViewObject(type, stat.Mode, stat.Uid, stat.Gid, stat.Rdev, stat.Size, stat.Atime, stat.Mtime, stat.Ctime,
+            // The mode as the view shows it (base objects with the owner write bit), like a record would hold it.
+            return new ViewObject(type, fs.PresentMode(stat.Mode, origin), stat.Uid, stat.Gid, stat.Rdev, stat.Size, stat.Atime, stat.Mtime, stat.Ctime,
                 target, fs._base.ReadXattrs(origin, type), origin);
         }
 

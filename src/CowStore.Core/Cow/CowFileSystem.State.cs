@@ -157,7 +157,7 @@ public sealed partial class CowFileSystem
         created = new InodeRecord
         {
             Ino = ino,
-            Mode = PresentMode(stat.Mode),
+            Mode = PresentMode(stat.Mode, origin),
             Uid = _options.PreserveOwnership ? stat.Uid : _options.OwnerUid,
             Gid = _options.PreserveOwnership ? stat.Gid : _options.OwnerGid,
             // Base paths are distinct inodes in the view (see BaseTree), so a file starts with one link.
@@ -185,7 +185,12 @@ public sealed partial class CowFileSystem
         return 0;
     }
 
-    private uint PresentMode(uint mode) => _options.PreserveOwnership ? mode : mode | S_IWUSR;
+    /// <summary>
+    /// Base objects appear writable by their owner (as a copy would be) unless ownership is preserved; objects a
+    /// committed snapshot changed keep the mode they were committed with (a chmod the user made stays).
+    /// </summary>
+    private uint PresentMode(uint mode, string origin) =>
+        _options.PreserveOwnership || !_base.IsBaseObject(origin) ? mode : mode | S_IWUSR;
 
     /// <summary>
     /// The full listing of a directory in the delta, copying a base directory's listing on its first change
@@ -327,7 +332,7 @@ public sealed partial class CowFileSystem
         attr.MtimeNsec = (uint)stat.Mtime.Nsec;
         attr.Ctime = (ulong)stat.Ctime.Sec;
         attr.CtimeNsec = (uint)stat.Ctime.Nsec;
-        attr.Mode = PresentMode(stat.Mode);
+        attr.Mode = PresentMode(stat.Mode, origin);
         attr.Nlink = (stat.Mode & S_IFMT) == S_IFDIR ? (uint)stat.Nlink : 1;
         attr.Uid = _options.PreserveOwnership ? stat.Uid : _options.OwnerUid;
         attr.Gid = _options.PreserveOwnership ? stat.Gid : _options.OwnerGid;
@@ -442,7 +447,7 @@ public sealed partial class CowFileSystem
         string prefix = DataPrefix(ino);
         try
         {
-            BlockFile blocks = BlockFile.Exists(prefix) ? BlockFile.Open(prefix, content, baseSize) : BlockFile.Create(prefix, content, baseSize);
+            BlockFile blocks = BlockFile.Exists(prefix) ? BlockFile.OpenOver(prefix, content, baseSize) : BlockFile.CreateOver(prefix, content, baseSize);
             data = new FileData(ino, from, blocks, record);
         }
         catch (IOException e)

@@ -23,6 +23,9 @@ internal interface ILowerTree
     /// <summary>All xattrs of an object (none for symlinks).</summary>
     Dictionary<string, byte[]> ReadXattrs(string path, uint type);
 
+    /// <summary>Whether the object at <paramref name="path"/> is the external base's own (not one a snapshot changed or added).</summary>
+    bool IsBaseObject(string path);
+
     /// <summary>The content of a regular file, to be owned by a <see cref="BlockFile"/>; null for an empty file.</summary>
     int OpenContent(string path, out IBlockSource? content);
 }

@@ -10,10 +10,18 @@ namespace CowStore.Core.Snapshots;
 internal static class DurableFiles
 {
     /// <summary>Writes <paramref name="content"/> to a temp file next to <paramref name="path"/>, fsyncs, renames over it, fsyncs the directory.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content) => WriteAllBytes(path, content, tempDirectory: null);
+
+    /// <summary>
+    /// As <see cref="WriteAllBytes(string, ReadOnlySpan{byte})"/>, with the temp file in <paramref name="tempDirectory"/>
+    /// (same filesystem; the store's tmp/, where gc removes what a killed process left) instead of next to the file.
+    /// </summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, string? tempDirectory)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = tempDirectory is null
+            ? Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp")
+            : Path.Combine(tempDirectory, TempNames.New("file"));
         try
         {
             WriteNewFileSynced(temp, content);
@@ -27,12 +35,26 @@ internal static class DurableFiles
         SyncDirectory(directory);
     }
 
+    /// <summary>Mode of immutable store objects (packs, manifests): 0444, so nothing writes them by accident.</summary>
+    public const UnixFileMode ReadOnlyMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     /// <summary>Creates <paramref name="path"/> (must not exist) with <paramref name="content"/> and fsyncs it; the directory entry is not synced.</summary>
-    public static void WriteNewFileSynced(string path, ReadOnlySpan<byte> content)
+    public static void WriteNewFileSynced(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using FileStream stream = CreateNew(path, mode, bufferSize: 0);
         stream.Write(content);
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>A new file open for writing; <paramref name="mode"/> (e.g. <see cref="ReadOnlyMode"/>) only restricts later opens.</summary>
+    public static FileStream CreateNew(string path, UnixFileMode? mode, int bufferSize)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
+        if (mode is { } unixMode)
+        {
+            options.UnixCreateMode = unixMode;
+        }
+        return new FileStream(path, options);
     }
 
     /// <summary>rename(2), replacing a file at <paramref name="to"/>; works for directories too.</summary>

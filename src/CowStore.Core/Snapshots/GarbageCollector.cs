@@ -44,17 +44,18 @@ public static class GarbageCollector
         ArgumentNullException.ThrowIfNull(store);
         using IDisposable held = store.AcquireLock(SnapshotStore.DefaultLockTimeout);
 
-        var roots = new List<string>(rootSnapshotIds);
+        var roots = new List<string>();
         var liveBases = new HashSet<string>(rootBaseIds, StringComparer.Ordinal);
-        foreach (string tagged in store.ListTags().Values)
+        // Tags name snapshots or bases; a session directly on a base may be passed as a snapshot root too.
+        foreach (string root in rootSnapshotIds.Concat(store.ListTags().Values))
         {
-            if (store.ContainsBase(tagged))
+            if (store.ContainsBase(root))
             {
-                liveBases.Add(tagged);
+                liveBases.Add(root);
             }
             else
             {
-                roots.Add(tagged);
+                roots.Add(root);
             }
         }
         var liveSnapshots = new HashSet<string>(StringComparer.Ordinal);

@@ -162,6 +162,8 @@ internal sealed class LayeredLower : ILowerTree
         };
     }
 
+    public bool IsBaseObject(string path) => Resolve(path, out _) != Source.Manifest;
+
     public int OpenContent(string path, out IBlockSource? content)
     {
         content = null;

@@ -39,7 +39,7 @@ public sealed class PackWriter : IDisposable
     public static PackWriter Create(string tmpDirectory)
     {
         string stem = Path.Combine(tmpDirectory, TempNames.New("pack"));
-        var pack = new FileStream(stem + PackIndex.PackExtension, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
+        FileStream pack = DurableFiles.CreateNew(stem + PackIndex.PackExtension, DurableFiles.ReadOnlyMode, bufferSize: 1 << 20);
         return new PackWriter(stem + PackIndex.PackExtension, stem + PackIndex.IndexExtension, pack);
     }
 
@@ -80,7 +80,7 @@ public sealed class PackWriter : IDisposable
             Published = true;
             return id;
         }
-        DurableFiles.WriteNewFileSynced(_indexTemp, BuildIndex());
+        DurableFiles.WriteNewFileSynced(_indexTemp, BuildIndex(), DurableFiles.ReadOnlyMode);
         DurableFiles.Rename(_packTemp, PackIndex.PackPath(packsDirectory, id));
         DurableFiles.SyncDirectory(packsDirectory);
         DurableFiles.Rename(_indexTemp, finalIndex);

@@ -167,9 +167,11 @@ public static unsafe class SnapshotExporter
         private void WriteNonZeroBlocks(SafeFd fd, ReadOnlySpan<byte> chunk, long offset, string path)
         {
             int start = -1;
-            for (int at = 0; at <= chunk.Length; at += BlockSize)
+            int blocks = (chunk.Length + BlockSize - 1) / BlockSize;
+            for (int block = 0; block <= blocks; block++)
             {
-                bool data = at < chunk.Length && chunk.Slice(at, Math.Min(BlockSize, chunk.Length - at)).ContainsAnyExcept((byte)0);
+                int at = block * BlockSize;
+                bool data = block < blocks && chunk.Slice(at, Math.Min(BlockSize, chunk.Length - at)).ContainsAnyExcept((byte)0);
                 if (data && start < 0)
                 {
                     start = at;

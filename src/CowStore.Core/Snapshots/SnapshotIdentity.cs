@@ -28,12 +28,13 @@ public static class SnapshotIdentity
         AppendText(hash, manifest.ParentId ?? "");
         hash.AppendData("\0"u8);
         Span<byte> number = stackalloc byte[8];
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<byte> storedItem = stackalloc byte[1 + SHA256.HashSizeInBytes];
+        storedItem[0] = StoredItem;
         foreach (ManifestEntry entry in manifest.Entries.Values)
         {
             if (!entry.MetadataOnly)
             {
-                AppendEntry(hash, entry, digests, number, digest);
+                AppendEntry(hash, entry, digests, number, storedItem);
             }
         }
         return hash.GetHashAndReset();
@@ -42,7 +43,7 @@ public static class SnapshotIdentity
     /// <summary><see cref="Compute"/> rendered as a 52-character id.</summary>
     public static string ComputeId(Manifest manifest, DigestSource digests) => SnapshotId.FromDigest(Compute(manifest, digests));
 
-    private static void AppendEntry(IncrementalHash hash, ManifestEntry entry, DigestSource digests, Span<byte> number, Span<byte> digest)
+    private static void AppendEntry(IncrementalHash hash, ManifestEntry entry, DigestSource digests, Span<byte> number, Span<byte> storedItem)
     {
         AppendText(hash, entry.Path);
         hash.AppendData("\0"u8);
@@ -59,14 +60,14 @@ public static class SnapshotIdentity
         }
         AppendUInt64(hash, entry.Kind == EntryKind.Special ? entry.Rdev : 0, number);
         AppendUInt64(hash, (ulong)entry.Size, number);
-        AppendContent(hash, entry.Runs, digests, number, digest);
+        AppendContent(hash, entry.Runs, digests, number, storedItem);
     }
 
     /// <summary>
     /// The normalized item sequence: adjacent zero runs merge, adjacent base runs of one path merge, every stored
     /// block is its own digest item; 'E' ends it so the next entry's path cannot be read as an item.
     /// </summary>
-    private static void AppendContent(IncrementalHash hash, IReadOnlyList<ContentRun> runs, DigestSource digests, Span<byte> number, Span<byte> digest)
+    private static void AppendContent(IncrementalHash hash, IReadOnlyList<ContentRun> runs, DigestSource digests, Span<byte> number, Span<byte> storedItem)
     {
         int i = 0;
         while (i < runs.Count)
@@ -76,9 +77,8 @@ public static class SnapshotIdentity
             {
                 for (long b = 0; b < run.Count; b++)
                 {
-                    digests(run.Pack, run.FirstBlock + b, digest);
-                    hash.AppendData([StoredItem]);
-                    hash.AppendData(digest);
+                    digests(run.Pack, run.FirstBlock + b, storedItem[1..]);
+                    hash.AppendData(storedItem);
                 }
                 i++;
                 continue;

@@ -26,7 +26,7 @@ public sealed record SnapshotRecord
     /// <summary>Bytes of this snapshot's own pack.</summary>
     public long NewBytes { get; init; }
 
-    /// <summary>Regular files in the snapshot's manifest, when known.</summary>
+    /// <summary>Regular files the manifest lists (added or changed relative to the base); filled in by Publish when absent.</summary>
     public long? FileCount { get; init; }
 }
 

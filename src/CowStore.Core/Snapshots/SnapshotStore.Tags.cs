@@ -21,7 +21,7 @@ public sealed partial class SnapshotStore
         {
             throw new ArgumentException($"no snapshot or base {id} in the store", nameof(id));
         }
-        DurableFiles.WriteAllBytes(TagPath(name), Encoding.ASCII.GetBytes(id + "\n"));
+        DurableFiles.WriteAllBytes(TagPath(name), Encoding.ASCII.GetBytes(id + "\n"), TmpDirectory);
     }
 
     /// <summary>Removes a tag; false if there was none.</summary>

@@ -94,6 +94,11 @@ public sealed partial class SnapshotStore
         {
             throw new InvalidOperationException($"parent snapshot {record.ParentId} is not in the store");
         }
+        if (pack is { BlockCount: 0 })
+        {
+            pack.Dispose(); // nothing new to store
+            pack = null;
+        }
         if (pack is not null)
         {
             string packId = pack.Id;
@@ -117,7 +122,7 @@ public sealed partial class SnapshotStore
         try
         {
             Directory.CreateDirectory(temp);
-            DurableFiles.WriteNewFileSynced(Path.Combine(temp, ManifestFileName), manifestBytes);
+            DurableFiles.WriteNewFileSynced(Path.Combine(temp, ManifestFileName), manifestBytes, DurableFiles.ReadOnlyMode);
             DurableFiles.WriteNewFileSynced(Path.Combine(temp, RecordFileName), JsonSerializer.SerializeToUtf8Bytes(complete, StoreJsonContext.Default.SnapshotRecord));
             DurableFiles.SyncDirectory(temp);
             DurableFiles.Rename(temp, SnapshotDirectory(id));
@@ -198,5 +203,5 @@ public sealed partial class SnapshotStore
     }
 
     private void WriteJson<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        DurableFiles.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type));
+        DurableFiles.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, type), TmpDirectory);
 }

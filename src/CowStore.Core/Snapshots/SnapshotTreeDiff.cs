@@ -8,8 +8,13 @@ public static class SnapshotTreeDiff
 {
     private const int B = PackIndex.BlockSize;
     private const int Chunk = 256 * B;
+    private const uint OwnerWrite = 0x80;
 
-    public static IReadOnlyList<DiffItem> Compare(SnapshotTree from, SnapshotTree to, IProgress<long>? bytesRead = null)
+    /// <param name="presentedWritable">
+    /// <paramref name="to"/> is a live session mount, which shows base objects with the owner's write bit added
+    /// (a commit records them without it): that bit alone is no difference.
+    /// </param>
+    public static IReadOnlyList<DiffItem> Compare(SnapshotTree from, SnapshotTree to, bool presentedWritable = false, IProgress<long>? bytesRead = null)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -51,7 +56,7 @@ public static class SnapshotTreeDiff
                     details.Add($"size {a.Size} -> {b.Size}");
                 }
             }
-            if (a.Permissions != b.Permissions && a.Kind != SnapshotTreeKind.Symlink)
+            if (a.Permissions != b.Permissions && a.Kind != SnapshotTreeKind.Symlink && !(presentedWritable && b.Permissions == (a.Permissions | OwnerWrite)))
             {
                 details.Add($"mode {Convert.ToString(a.Permissions, 8)} -> {Convert.ToString(b.Permissions, 8)}");
             }

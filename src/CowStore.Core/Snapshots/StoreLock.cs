@@ -19,6 +19,7 @@ internal sealed class StoreLock(string path)
     private SafeFd? _fd;
     private int _holds;
 
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for good.</param>
     public IDisposable Acquire(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
@@ -30,7 +31,7 @@ internal sealed class StoreLock(string path)
         {
             if (_holds == 0)
             {
-                _fd = Lock(timeout - clock.Elapsed);
+                _fd = Lock(timeout == Timeout.InfiniteTimeSpan ? TimeSpan.MaxValue : timeout - clock.Elapsed);
             }
             _holds++;
             return new Hold(this);

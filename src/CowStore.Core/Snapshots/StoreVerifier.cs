@@ -9,6 +9,8 @@ namespace CowStore.Core.Snapshots;
 public static class StoreVerifier
 {
     private const int MaxUsesShown = 2;
+    private const int MaxBlockProblemsPerPack = 20; // one line per block up to here, then a count: a wiped pack is one story
+    private const int ProgressEveryBlocks = 256; // report every MiB
 
     /// <param name="snapshotId">One snapshot (its manifest, packs and base), or null for the whole store.</param>
     /// <param name="bytesChecked">Progress: block bytes re-hashed so far.</param>
@@ -164,14 +166,22 @@ public static class StoreVerifier
         }
         string where = $"packs/{packId}{PackIndex.PackExtension}";
         byte[] buffer = new byte[PackIndex.BlockSize];
+        long damaged = 0;
         for (long block = 0; block < reader.BlockCount; block++)
         {
-            if (reader.CheckBlock(block, buffer) is { } problem)
+            if (reader.CheckBlock(block, buffer) is { } problem && ++damaged <= MaxBlockProblemsPerPack)
             {
                 problems.Add($"{where} block {block}: {problem}{UsesOf(packId, block, manifests)}");
             }
             hashed += PackIndex.BlockSize;
-            bytesChecked?.Report(hashed);
+            if (block % ProgressEveryBlocks == ProgressEveryBlocks - 1 || block == reader.BlockCount - 1)
+            {
+                bytesChecked?.Report(hashed);
+            }
+        }
+        if (damaged > MaxBlockProblemsPerPack)
+        {
+            problems.Add($"{where}: {damaged - MaxBlockProblemsPerPack} more damaged blocks ({damaged} of {reader.BlockCount} in all)");
         }
         long length = new FileInfo(PackIndex.PackPath(store.PacksDirectory, packId)).Length;
         if (length > reader.BlockCount * PackIndex.BlockSize)

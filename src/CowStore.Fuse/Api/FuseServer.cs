@@ -45,9 +45,9 @@ public sealed class FuseServer : IDisposable
         _options = options;
         _log = log;
         _device = device;
-        _dispatcher = new FuseDispatcher(fileSystem, log, DestroyOnce);
         Connection = new FuseConnection();
         Connection.Attach(device.Session);
+        _dispatcher = new FuseDispatcher(fileSystem, log, DestroyOnce, Connection);
     }
 
     /// <summary>

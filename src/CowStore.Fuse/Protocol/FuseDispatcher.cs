@@ -10,7 +10,8 @@ namespace CowStore.Fuse.Protocol;
 /// Parses one request, calls the filesystem and builds the reply in place. Stateless and shared by all
 /// reader threads; allocates nothing on the data and metadata hot paths.
 /// </summary>
-internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Action onDestroy)
+/// <param name="connection">For notifications the dispatcher sends itself (see <see cref="PrivilegeKill"/>); null in unit tests.</param>
+internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Action onDestroy, FuseConnection? connection = null)
 {
     public const int InHeaderSize = 40;
     public const int OutHeaderSize = 16;
@@ -292,7 +293,7 @@ internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Ac
         int flags = (int)openIn.Flags;
         if (!directory && (openIn.OpenFlags & PrivilegeKill.OpenFlag) != 0)
         {
-            int killed = PrivilegeKill.Apply(_fs, in request, node, 0);
+            int killed = PrivilegeKill.Apply(_fs, connection, in request, node, 0);
             if (killed < 0)
             {
                 return killed;
@@ -331,7 +332,7 @@ internal sealed class FuseDispatcher(IFuseFileSystem fileSystem, FuseLog log, Ac
         }
         if ((write.WriteFlags & PrivilegeKill.WriteFlag) != 0)
         {
-            int killed = PrivilegeKill.Apply(_fs, in request, node, write.Fh);
+            int killed = PrivilegeKill.Apply(_fs, connection, in request, node, write.Fh);
             if (killed < 0)
             {
                 return killed;

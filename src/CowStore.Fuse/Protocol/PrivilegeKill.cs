@@ -40,8 +40,12 @@ internal static class PrivilegeKill
     /// <summary>True when <paramref name="mode"/> is a regular file that loses bits to <see cref="Killed"/>.</summary>
     public static bool Applies(uint mode) => (mode & TypeMask) == Regular && Killed(mode) != mode;
 
-    /// <summary>Drops the bits of <paramref name="node"/> if it has any; 0 or -errno.</summary>
-    public static int Apply(IFuseFileSystem fs, in FuseRequest request, ulong node, ulong fh)
+    /// <summary>
+    /// Drops the bits of <paramref name="node"/> if it has any; 0 or -errno. The kernel still caches the old
+    /// mode (no SETATTR of its own went out), so a change also drops its cached attributes (attributes only:
+    /// offset -1 takes no page or inode lock, safe while this node's request is being answered).
+    /// </summary>
+    public static int Apply(IFuseFileSystem fs, FuseConnection? connection, in FuseRequest request, ulong node, ulong fh)
     {
         FuseAttrOut current = default;
         int result = fs.GetAttr(in request, node, fh, ref current);
@@ -51,6 +55,11 @@ internal static class PrivilegeKill
         }
         var set = new FuseSetAttrIn { Valid = (uint)SetAttrValid.Mode, Mode = Killed(current.Attr.Mode) };
         result = fs.SetAttr(in request, node, in set, ref current);
-        return result < 0 ? result : 0;
+        if (result < 0)
+        {
+            return result;
+        }
+        connection?.NotifyInvalidateInode(node, -1, 0);
+        return 0;
     }
 }

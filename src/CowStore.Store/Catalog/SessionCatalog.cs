@@ -80,6 +80,8 @@ public sealed class SessionCatalog(StateDirectory state)
     /// </summary>
     public void Remove(SessionRecord record)
     {
+        // The session no longer holds its base: Nix may collect it again.
+        new Nix.NixGcRoots(State).Release(Nix.NixGcRoots.SessionRoot(record.Name));
         string sessionDirectory = State.SessionDirectory(record.Name);
         if (!PathIsInside(record.DeltaDirectory, sessionDirectory))
         {

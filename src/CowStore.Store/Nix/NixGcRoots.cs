@@ -20,6 +20,9 @@ public sealed class NixGcRoots(StateDirectory state)
     /// <summary>The root name for a snapshot that depends on an external store path.</summary>
     public static string SnapshotRoot(string snapshotId) => $"snapshot-{snapshotId}";
 
+    /// <summary>The root name for a registered base record (every snapshot over that base depends on it).</summary>
+    public static string BaseRoot(string baseId) => $"base-{baseId}";
+
     /// <summary>The link file of <paramref name="rootName"/>.</summary>
     public string LinkPath(string rootName)
     {
@@ -48,6 +51,38 @@ public sealed class NixGcRoots(StateDirectory state)
         NixCommand.Run("nix-store", "--add-root", link, "--indirect", "--realise", storePath);
         DurableFile.SyncDirectory(Directory);
         return storePath;
+    }
+
+    /// <summary>
+    /// <see cref="Protect"/> for callers that must go on without the protection (a mount by a user who cannot
+    /// register roots with a root-owned single-user store): a failure becomes one warning line on
+    /// <paramref name="warnings"/> and null.
+    /// </summary>
+    public string? TryProtect(string rootName, string path, TextWriter warnings)
+    {
+        try
+        {
+            return Protect(rootName, path);
+        }
+        catch (Exception e) when (e is NixException or IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"cowstore: warning: {NixStore.StorePathOf(path)} is not protected from nix-collect-garbage: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Releases every root whose name <paramref name="keep"/> rejects (a sweep after a crash between removal and release); returns their names.</summary>
+    public IReadOnlyList<string> ReleaseAllExcept(Func<string, bool> keep)
+    {
+        var released = new List<string>();
+        foreach (string rootName in List().Keys)
+        {
+            if (!keep(rootName) && Release(rootName))
+            {
+                released.Add(rootName);
+            }
+        }
+        return released;
     }
 
     /// <summary>Drops the root <paramref name="rootName"/>; true if it existed. Needs no Nix command.</summary>

@@ -18,15 +18,18 @@ public static class ProjectPlanner
 
     /// <param name="deltaIsEmpty">Whether a detached session has no changes (an empty delta directory).</param>
     /// <param name="baseMatches">How a session's base is compared with the file's (the CLI resolves snapshot ids and tags).</param>
-    public static IReadOnlyList<DatabaseAssessment> Assess(Project project, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty, BaseMatch? baseMatches = null) =>
-        project.Databases.Select(d => Assess(d, sessions, mounts, deltaIsEmpty, baseMatches)).ToList();
+    /// <param name="describeBase">How messages name what a session is over (default: its base directory).</param>
+    public static IReadOnlyList<DatabaseAssessment> Assess(Project project, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty,
+        BaseMatch? baseMatches = null, Func<SessionRecord, string>? describeBase = null) =>
+        project.Databases.Select(d => Assess(d, sessions, mounts, deltaIsEmpty, baseMatches, describeBase)).ToList();
 
-    public static DatabaseAssessment Assess(DesiredDatabase desired, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty, BaseMatch? baseMatches = null)
+    public static DatabaseAssessment Assess(DesiredDatabase desired, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty,
+        BaseMatch? baseMatches = null, Func<SessionRecord, string>? describeBase = null)
     {
         SessionView? own = sessions.FirstOrDefault(s => s.Name == desired.SessionName);
         if (own is not null)
         {
-            return AssessOwn(desired, own, sessions, mounts, deltaIsEmpty, baseMatches ?? ByBaseDirectory);
+            return AssessOwn(desired, own, sessions, mounts, deltaIsEmpty, baseMatches ?? ByBaseDirectory, describeBase ?? (r => r.Base));
         }
         string? blocker = Occupant(desired, sessions, mounts);
         return blocker is null
@@ -38,7 +41,7 @@ public static class ProjectPlanner
     public static IReadOnlyList<SessionView> Orphans(Project project, IReadOnlyList<SessionView> sessions) =>
         sessions.Where(s => ProjectSessionNames.DatabaseOf(s.Name, project.Root) is string db && project.Databases.All(d => d.Name != db)).ToList();
 
-    private static DatabaseAssessment AssessOwn(DesiredDatabase desired, SessionView own, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty, BaseMatch baseMatches)
+    private static DatabaseAssessment AssessOwn(DesiredDatabase desired, SessionView own, IReadOnlyList<SessionView> sessions, MountTable mounts, Func<SessionRecord, bool> deltaIsEmpty, BaseMatch baseMatches, Func<SessionRecord, string> describeBase)
     {
         SessionRecord record = own.Record;
         string name = record.Name;
@@ -57,7 +60,7 @@ public static class ProjectPlanner
         if (baseChanged || record.Ephemeral != desired.Ephemeral)
         {
             string change = baseChanged
-                ? $"is over {record.Base}, but {Project.FileName} now says {desired.Base}"
+                ? $"is over {describeBase(record)}, but {Project.FileName} now says {desired.Base}"
                 : $"is {actualMode}, but {Project.FileName} now says {Describe(desired.Mode)}";
             if (mounted && record.Ephemeral)
             {

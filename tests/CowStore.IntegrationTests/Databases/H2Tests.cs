@@ -7,7 +7,8 @@ namespace CowStore.IntegrationTests.Databases;
 
 /// <summary>
 /// H2 on the JVM: the I/O paths Neo4j uses (FileChannel reads and writes, force(), FileChannel.tryLock)
-/// on a cowstore view. Rows written through the view survive umount and resume, and a second JVM is
+/// on a cowstore view. Rows written through the view survive umount and resume and are in the
+/// snapshot a commit of the detached session makes (reopened on another mountpoint), and a second JVM is
 /// refused with H2's ordinary "already in use" error while a first one holds the database: the
 /// POSIX lock the JVM takes must work across processes on the mount.
 /// Engine and mount run as the test process (root in the root tier).
@@ -19,7 +20,7 @@ public sealed class H2Tests(ITestOutputHelper output) : DatabaseTest(output)
     private const int AddedRows = 500;
 
     [Fact]
-    public void RowsWrittenOnTheViewSurviveRemountAndASecondJvmIsLockedOut()
+    public void RowsWrittenOnTheViewSurviveRemountAndCommitAndASecondJvmIsLockedOut()
     {
         EngineWorkspace ws = CurrentUserWorkspace();
         string createScript = ws.ScratchFile("create.sql");
@@ -54,7 +55,18 @@ public sealed class H2Tests(ITestOutputHelper output) : DatabaseTest(output)
         AssertSecondJvmIsLockedOut(ws, db);
 
         session.Umount();
-        pristine.AssertUnchanged(ws.Base, "after the H2 workload");
+        // Detached: the commit takes what rests in the delta.
+        string id = session.Commit("after the H2 workload");
+        Output.WriteLine($"committed the detached session: {id}");
+        CowStoreSession snapshot = ws.MountSnapshot(id, "snapshot");
+        var committed = new H2(ws.User, Path.Combine(snapshot.MountPoint, "h2", "app"));
+        Assert.Equal(BaseRows + AddedRows, committed.Long("SELECT COUNT(*) FROM t"));
+        Assert.Equal(10, committed.Long("SELECT COUNT(*) FROM t WHERE v = 'updated'"));
+        Assert.Equal(AddedRows, committed.Long("SELECT COUNT(*) FROM t WHERE v LIKE 'view-%'"));
+        ReportDelta("h2", "snapshot session after reopen + counts", snapshot.DeltaBytes);
+        snapshot.Umount();
+
+        pristine.AssertUnchanged(ws.Base, "after the H2 workload and the commit");
     }
 
     private void AssertSecondJvmIsLockedOut(EngineWorkspace ws, H2 db)

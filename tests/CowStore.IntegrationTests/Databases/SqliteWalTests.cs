@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using CowStore.IntegrationTests.Databases.Support;
 using CowStore.IntegrationTests.Infrastructure;
@@ -11,6 +12,7 @@ namespace CowStore.IntegrationTests.Databases;
 /// connection, readers and the writer coordinate with POSIX locks, and the database file is larger
 /// than 64 MiB so copy-on-write touches only some of its blocks. The engine and the mount run as
 /// the test process (root in the root tier: the mount(2) path; cowstore-test in the other tier).
+/// A live commit taken while transactions sit only in the WAL mounts elsewhere with every row.
 /// </summary>
 [Collection(ExclusiveCollection.Name)]
 public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(output)
@@ -19,9 +21,10 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
     private const int Transactions = 600;
     private const int RowsPerTransaction = 5;
     private const long MinimumDatabaseBytes = 64L << 20;
+    private const int HeldTransactions = 20;
 
     [Fact]
-    public void ConcurrentWriterAndReadersKeepAConsistentDatabaseAcrossRemount()
+    public void ConcurrentWriterAndReadersKeepAConsistentDatabaseAcrossRemountAndCommit()
     {
         EngineWorkspace ws = CurrentUserWorkspace();
         var baseDb = new Sqlite(ws.User, Path.Combine(ws.Base, "app.db"));
@@ -61,6 +64,8 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
         Assert.True(delta < databaseBytes,
             $"the delta ({delta:N0} bytes) is as large as the whole database ({databaseBytes:N0} bytes): copy-on-write copied whole files");
 
+        expected = CommitWhileAConnectionHoldsTheWal(ws, session, db, expected);
+
         session.Umount();
         session.Resume();
         AssertConsistent(db, expected, "after umount and resume");
@@ -68,6 +73,53 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
         ReportDelta("sqlite", "detached after resume + checks", session.DeltaBytes);
 
         pristine.AssertUnchanged(ws.Base, "after the SQLite workload");
+    }
+
+    /// <summary>
+    /// A live commit while a connection (WAL auto-checkpoint off) holds committed transactions in
+    /// the -wal file that the database file does not have yet: the snapshot is what a crash at that
+    /// instant would leave. Mounted elsewhere, SQLite rebuilds its -shm index from the WAL and sees
+    /// every committed row. Returns the row count now expected on the view.
+    /// </summary>
+    private long CommitWhileAConnectionHoldsTheWal(EngineWorkspace ws, CowStoreSession session, Sqlite db, long rowsBefore)
+    {
+        long expected = rowsBefore + (HeldTransactions * RowsPerTransaction);
+        using BackgroundProcess holder = db.StartShell();
+        holder.WriteLine("PRAGMA wal_autocheckpoint = 0;");
+        holder.WriteLine("PRAGMA synchronous = FULL;");
+        for (int i = 0; i < HeldTransactions; i++)
+        {
+            holder.WriteLine($"BEGIN IMMEDIATE; WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {RowsPerTransaction}) INSERT INTO t (payload) SELECT randomblob(1000) FROM n; COMMIT;");
+        }
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (db.Long("SELECT count(*) FROM t") != expected)
+        {
+            Assert.False(holder.HasExited, $"the holding connection ended early:\n{holder}");
+            Assert.True(DateTime.UtcNow < deadline, $"the holding connection did not commit its {HeldTransactions} transactions in 60 s:\n{holder}");
+            Thread.Sleep(50);
+        }
+        long walBytes = new FileInfo(db.DatabaseFile + "-wal").Length;
+        Assert.True(walBytes > 0, "the -wal file is empty although a connection holds uncheckpointed transactions");
+
+        var clock = Stopwatch.StartNew();
+        string id = session.Commit("live, with transactions only in the WAL");
+        clock.Stop();
+        Assert.False(holder.HasExited, $"the holding connection ended before the commit:\n{holder}");
+        Output.WriteLine($"live commit with {walBytes:N0} bytes of WAL held open: {id} in {clock.ElapsedMilliseconds} ms");
+
+        CowStoreSession snapshot = ws.MountSnapshot(id, "snapshot");
+        var copy = new Sqlite(ws.User, Path.Combine(snapshot.MountPoint, "app.db"));
+        Assert.True(File.Exists(copy.DatabaseFile + "-wal"), "the snapshot has no -wal file: the test would not prove WAL recovery");
+        Assert.Equal("wal", copy.Execute("PRAGMA journal_mode"));
+        AssertConsistent(copy, expected, "on the snapshot mounted elsewhere");
+        ReportDelta("sqlite", "snapshot session after open + checks", snapshot.DeltaBytes);
+        snapshot.Umount();
+
+        holder.WriteLine(".quit");
+        holder.CloseInput();
+        Assert.True(holder.WaitForExit(TimeSpan.FromSeconds(60)) == 0, $"the holding connection failed:\n{holder}");
+        AssertConsistent(db, expected, "after the holding connection closed");
+        return expected;
     }
 
     /// <summary>

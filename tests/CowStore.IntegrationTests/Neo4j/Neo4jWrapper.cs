@@ -38,17 +38,20 @@ internal sealed class Neo4jWrapper : IDisposable
 
     public static string StandIn => Locate("COWSTORE_NEO4J_STANDIN", Path.Combine("tests", "fixtures", "neo4j-standin"), null);
 
-    /// <summary>The state directory of the (only) run so far.</summary>
-    public string StateDirectory => Directory.EnumerateDirectories(StateRoot).Single();
+    /// <summary>The state directory of the last run <see cref="RunUntilStarted"/> made, else of the only run so far.</summary>
+    public string StateDirectory => _lastState ?? Directory.EnumerateDirectories(StateRoot).Single();
+
+    private string? _lastState;
 
     public Process Start(params string[] arguments) => Sandbox.Start(Script, arguments);
 
     /// <summary>Starts the wrapper, waits until the stand-in has started on the mount, sends SIGTERM and waits for the end.</summary>
     public Sessions.CommandResult RunUntilStarted(Action<string>? whileRunning, params string[] arguments)
     {
+        HashSet<string> earlier = Directory.Exists(StateRoot) ? [.. Directory.EnumerateDirectories(StateRoot)] : [];
         Process wrapper = Start(arguments);
         DateTime deadline = DateTime.UtcNow + RunSandbox.Timeout;
-        while (!Directory.Exists(StateRoot) || !Directory.EnumerateDirectories(StateRoot).Any())
+        while ((_lastState = NewStateDirectory(earlier)) is null)
         {
             if (wrapper.HasExited)
             {
@@ -57,12 +60,15 @@ internal sealed class Neo4jWrapper : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "no state directory appeared");
             Thread.Sleep(50);
         }
-        string log = Path.Combine(StateDirectory, "logs", "neo4j.log");
+        string log = Path.Combine(_lastState, "logs", "neo4j.log");
         RunSandbox.WaitForFile(log, wrapper, text => text.Contains("Started.", StringComparison.Ordinal));
         whileRunning?.Invoke(StateDirectory);
         RunSandbox.Signal(wrapper, 15);
         return RunSandbox.Wait(wrapper);
     }
+
+    private string? NewStateDirectory(HashSet<string> earlier) =>
+        Directory.Exists(StateRoot) ? Directory.EnumerateDirectories(StateRoot).FirstOrDefault(d => !earlier.Contains(d)) : null;
 
     public void AssertBaseUntouched() => Assert.Equal(BaseDigest, TreeDigest.Of(Sandbox.Base));
 

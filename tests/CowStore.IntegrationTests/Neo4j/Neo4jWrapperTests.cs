@@ -79,7 +79,7 @@ public sealed class Neo4jWrapperTests
         Assert.Contains("\ndbms.tx_log.preallocate=false\n", conf, StringComparison.Ordinal);
         Assert.Contains("\ndbms.store.files.preallocate=false\n", conf, StringComparison.Ordinal);
         Assert.Contains("\ndbms.default_database=neo4j\n", conf, StringComparison.Ordinal);
-        Assert.DoesNotContain("\ndb.tx_log", conf, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ndb.tx_log.preallocate", conf, StringComparison.Ordinal);
         Assert.DoesNotContain("\ndbms.allow_upgrade", conf, StringComparison.Ordinal);
         neo4j.Sandbox.AssertNoMountLeft();
         neo4j.AssertBaseUntouched();
@@ -98,7 +98,8 @@ public sealed class Neo4jWrapperTests
         Assert.True(result.ExitCode == 4, result.ToString());
         Assert.Contains($"refusing to start Neo4j {server}", result.Error, StringComparison.Ordinal);
         Assert.Contains("--allow-upgrade", result.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(neo4j.StateDirectory, "logs", "neo4j.log")), "the server was started anyway");
+        Assert.Contains("Neo4j was not started", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(neo4j.StateRoot));
         Assert.Empty(neo4j.Sandbox.SessionNames());
         neo4j.Sandbox.AssertNoMountLeft();
         neo4j.AssertBaseUntouched();
@@ -118,13 +119,17 @@ public sealed class Neo4jWrapperTests
     }
 
     [Fact]
-    public void AllowUpgrade_Starts4xOnA35Store_WithAllowUpgradeSet_AndSaysThereIsNoSystemDatabase()
+    public void AllowUpgrade_Starts4xOnA35Store_WithAllowUpgradeSet_SaysThereIsNoSystemDatabase_AndRecordsTheOrigin()
     {
         using var neo4j = new Neo4jWrapper("3.5-v0.A.9", "4.4.4");
 
-        CommandResult result = neo4j.RunUntilStarted(null, neo4j.Sandbox.Base, "--allow-upgrade", "--discard");
+        CommandResult result = neo4j.RunUntilStarted(null, neo4j.Sandbox.Base, "--allow-upgrade", "--commit");
 
         Assert.True(result.ExitCode == StoppedBySigterm, result.ToString());
+        // The format read before the start is not the committed one any more: it is recorded as the origin.
+        CommandResult log = neo4j.Sandbox.Sessions.CowstoreOk("log", "-n", "1", result.LastLine);
+        Assert.Contains("Meta:   neo4j.upgradedFrom=v0.A.9", log.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("neo4j.storeFormat", log.Output, StringComparison.Ordinal);
         Assert.Contains("no system database", result.Error, StringComparison.Ordinal);
         Assert.Contains("upgrades the store at startup", result.Error, StringComparison.Ordinal);
         string conf = File.ReadAllText(Path.Combine(neo4j.StateDirectory, "conf", "neo4j.conf"));
@@ -184,7 +189,7 @@ public sealed class Neo4jWrapperTests
     }
 
     [Fact]
-    public void Commit_RecordsTheNeo4jVersionAndStoreFormat()
+    public void Commit_RecordsTheNeo4jVersionAndStoreFormat_AndTheSnapshotRunsAgain()
     {
         using var neo4j = new Neo4jWrapper("5.6-record-aligned-1.1", "5.6.0");
 
@@ -194,10 +199,17 @@ public sealed class Neo4jWrapperTests
         string id = result.LastLine;
         neo4j.Sandbox.AssertNoMountLeft();
         neo4j.AssertBaseUntouched();
-        CommandResult info = neo4j.Sandbox.Sessions.CowstoreOk("info", id);
-        Assert.Contains("neo4j.version", info.Output, StringComparison.Ordinal);
-        Assert.Contains("5.6.0", info.Output, StringComparison.Ordinal);
-        Assert.Contains("record-aligned-1.1", info.Output, StringComparison.Ordinal);
+        CommandResult log = neo4j.Sandbox.Sessions.CowstoreOk("log", "-n", "1", id);
+        Assert.Contains("Meta:   neo4j.version=5.6.0", log.Output, StringComparison.Ordinal);
+        Assert.Contains("Meta:   neo4j.storeFormat=record-aligned-1.1", log.Output, StringComparison.Ordinal);
+        Assert.Contains("stand-in run", log.Output, StringComparison.Ordinal);
+
+        // The committed snapshot is a base for the wrapper too (looked at through a short ephemeral mount).
+        CommandResult again = neo4j.RunUntilStarted(null, id, "--discard");
+        Assert.True(again.ExitCode == StoppedBySigterm, again.ToString());
+        Assert.Contains("(record-aligned-1.1)", again.Error, StringComparison.Ordinal);
+        neo4j.Sandbox.AssertNoMountLeft();
+        Assert.Empty(neo4j.Sandbox.SessionNames());
     }
 
     /// <summary>posix-probe, another process, tries the fcntl lock Neo4j holds on store_lock.</summary>

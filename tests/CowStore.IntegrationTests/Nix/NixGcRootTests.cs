@@ -49,6 +49,19 @@ public sealed class NixGcRootTests
         Assert.False(Directory.Exists(storePath));
     }
 
+    [Fact]
+    public void TryProtect_TurnsANixFailureIntoOneWarning()
+    {
+        Assert.True(Sys.IsRoot, "this test needs root; unprivileged runs filter it out with --filter Requires!=root");
+        using var sandbox = new SessionSandbox();
+        var roots = new NixGcRoots(new StateDirectory(sandbox.Home));
+        var warnings = new StringWriter();
+        const string missing = "/nix/store/00000000000000000000000000000000-cowstore-never-built";
+        Assert.Null(roots.TryProtect("session-x", missing, warnings));
+        Assert.StartsWith($"cowstore: warning: {missing} is not protected from nix-collect-garbage: nix-store", warnings.ToString(), StringComparison.Ordinal);
+        Assert.Null(roots.ProtectedPath("session-x"));
+    }
+
     private static string[] DeadPaths() =>
         NixSamples.Nix("nix-store", ["--gc", "--print-dead"], TimeSpan.FromMinutes(5)).Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

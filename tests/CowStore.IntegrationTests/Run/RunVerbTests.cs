@@ -66,6 +66,24 @@ public sealed class RunVerbTests
     }
 
     [Fact]
+    public void Session_ResumesANamedSessionAcrossRuns_AndDiscardEmptiesButKeepsIt()
+    {
+        using var sandbox = NewSandbox();
+
+        CommandResult first = sandbox.CowstoreRun("--session", "work", sandbox.Base, "--", "sh", "-c", "echo 1 > \"$COWSTORE_MOUNT/first.txt\"");
+        CommandResult second = sandbox.CowstoreRun("--session", "work", sandbox.Base, "--", "sh", "-c", "test -f \"$COWSTORE_MOUNT/first.txt\"");
+        CommandResult discarded = sandbox.CowstoreRun("--session", "work", "--discard", sandbox.Base, "--", "true");
+        CommandResult after = sandbox.CowstoreRun("--session", "work", sandbox.Base, "--", "sh", "-c", "test ! -e \"$COWSTORE_MOUNT/first.txt\"");
+
+        Assert.True(first.ExitCode == 0 && first.LastLine == "work", first.ToString());
+        Assert.True(second.ExitCode == 0, $"the second run did not see the first run's file: {second}");
+        Assert.True(discarded.ExitCode == 0, discarded.ToString());
+        Assert.True(after.ExitCode == 0, $"the discarded file is still there: {after}");
+        Assert.Equal(["work"], sandbox.SessionNames());
+        sandbox.AssertNoMountLeft();
+    }
+
+    [Fact]
     public void Discard_DropsEveryChange_AndTheSession()
     {
         using var sandbox = NewSandbox();
@@ -195,16 +213,22 @@ public sealed class RunVerbTests
     {
         using var sandbox = NewSandbox();
 
-        CommandResult result = sandbox.CowstoreRun("--commit", "-m", "from run", "--meta", "origin=run-test", sandbox.Base, "--",
+        CommandResult result = sandbox.CowstoreRun(sandbox.Base, "--commit", "--meta", "origin=run-test", "-m", "from run", "--",
             "sh", "-c", "echo committed > \"$COWSTORE_MOUNT/new.txt\"");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string id = result.LastLine;
         Assert.Matches("^[0-9a-z][0-9a-z:_.-]{7,}$", id);
         sandbox.AssertNoMountLeft();
-        CommandResult info = sandbox.Sessions.CowstoreOk("info", id);
-        Assert.Contains("run-test", info.Output, StringComparison.Ordinal);
-        Assert.Contains("from run", info.Output, StringComparison.Ordinal);
+        Assert.Empty(sandbox.SessionNames());
+        CommandResult log = sandbox.Sessions.CowstoreOk("log", "-n", "1", id);
+        Assert.Contains("Meta:   origin=run-test", log.Output, StringComparison.Ordinal);
+        Assert.Contains("from run", log.Output, StringComparison.Ordinal);
+
+        // The new snapshot is a base for the next run.
+        CommandResult next = sandbox.CowstoreRun("--discard", id, "--", "sh", "-c", "test \"$(cat \"$COWSTORE_MOUNT/new.txt\")\" = committed");
+        Assert.True(next.ExitCode == 0, $"a run on snapshot {id} does not see the committed file: {next}");
+        sandbox.AssertNoMountLeft();
     }
 
     [Fact]

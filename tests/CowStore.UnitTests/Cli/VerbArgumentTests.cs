@@ -48,7 +48,7 @@ public sealed class VerbArgumentTests : IDisposable
 
     [Fact]
     public void Mount_OfAnUnknownSnapshotId_SaysSo() =>
-        AssertOneLineError(Run("mount", "3f2a9c", _dir.Path), ExitCode.NotFound, "unknown snapshot or path: 3f2a9c");
+        AssertOneLineError(Run("mount", "3f2a9c", _dir.Path), ExitCode.NotFound, "no snapshot, base or tag named \"3f2a9c\"");
 
     [Fact]
     public void Mount_OnAMissingMountpoint_IsNotFound()
@@ -109,7 +109,8 @@ public sealed class VerbArgumentTests : IDisposable
     [Theory]
     [InlineData("mount", "USAGE", "--session")]
     [InlineData("umount", "--lazy", "detached")]
-    [InlineData("discard", "--yes", "pristine base")]
+    [InlineData("discard", "--yes", "since its last commit")]
+    [InlineData("commit", "--message", "same base and same content give the same id")]
     [InlineData("status", "--json", "stale mount")]
     public void Help_TeachesEachVerb(string verb, string expected1, string expected2)
     {

@@ -297,6 +297,7 @@ public sealed class FuseDispatcherTests
             Request(FuseOpcode.GetAttr, 2, new FuseGetAttrIn { GetAttrFlags = 1, Fh = 3 }),
             Request(FuseOpcode.Read, 2, new FuseReadIn { Fh = 3, Size = 8192 }),
             Request(FuseOpcode.Write, 2, new FuseWriteIn { Fh = 3, Size = 8192 }, new byte[8192]),
+            Request(FuseOpcode.Write, 2, new FuseWriteIn { Fh = 3, Size = 8192, WriteFlags = PrivilegeKill.WriteFlag }, new byte[8192]),
             Request(FuseOpcode.Flush, 2, new FuseFlushIn { Fh = 3 }),
             Request(FuseOpcode.Fsync, 2, new FuseFsyncIn { Fh = 3 }),
         ];

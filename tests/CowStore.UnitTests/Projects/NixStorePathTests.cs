@@ -39,4 +39,23 @@ public sealed class NixStorePathTests
         Assert.Throws<ArgumentException>(() => roots.LinkPath("../escape"));
         Assert.Null(roots.Protect("session-x", "/srv/not-in-the-store"));
     }
+
+    [Fact]
+    public void GcRoots_ReleaseAndSweep_WorkOnTheLinksAlone()
+    {
+        using var directory = new CowStore.UnitTests.Cli.TestDirectory();
+        var roots = new NixGcRoots(new StateDirectory(directory.Path));
+        Assert.Empty(roots.List());
+        Directory.CreateDirectory(roots.Directory);
+        // Links as nix-store --add-root leaves them; the targets need not exist for release.
+        File.CreateSymbolicLink(roots.LinkPath("session-live"), "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a");
+        File.CreateSymbolicLink(roots.LinkPath("session-gone"), "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-b");
+        Assert.Equal("/nix/store/0123456789abcdfghijklmnpqrsvwxyz-a", roots.ProtectedPath("session-live"));
+
+        Assert.Equal(["session-gone"], roots.ReleaseAllExcept(name => name == "session-live"));
+        Assert.Equal(["session-live"], roots.List().Keys);
+        Assert.True(roots.Release("session-live"));
+        Assert.False(roots.Release("session-live"));
+        Assert.Null(roots.ProtectedPath("session-live"));
+    }
 }

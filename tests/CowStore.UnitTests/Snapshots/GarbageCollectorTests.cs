@@ -146,6 +146,26 @@ public sealed class GarbageCollectorTests
     }
 
     [Fact]
+    public void TempFilesOfRecordsAndTagsLiveInTmpWhereGcFindsThem()
+    {
+        using var fixture = new StoreFixture(nameof(TempFilesOfRecordsAndTagsLiveInTmpWhereGcFindsThem));
+        fixture.Store.SetTag("t", fixture.Base.Id);
+        Assert.Equal(["t"], Directory.EnumerateFileSystemEntries(fixture.Store.TagsDirectory).Select(Path.GetFileName));
+        Assert.Equal([fixture.Base.Id + ".json"], Directory.EnumerateFileSystemEntries(fixture.Store.BasesDirectory).Select(Path.GetFileName));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(fixture.Store.TmpDirectory));
+    }
+
+    [Fact]
+    public void BaseIdGivenAsSnapshotRootKeepsTheBase()
+    {
+        using var fixture = new StoreFixture(nameof(BaseIdGivenAsSnapshotRootKeepsTheBase));
+        GcReport report = GarbageCollector.Run(fixture.Store, [fixture.Base.Id], [], dryRun: false);
+        Assert.Empty(report.BasesForgotten);
+        Assert.Empty(report.MissingSnapshots);
+        Assert.True(fixture.Store.ContainsBase(fixture.Base.Id));
+    }
+
+    [Fact]
     public void MissingRootsAreReported()
     {
         using var fixture = new StoreFixture(nameof(MissingRootsAreReported));

@@ -29,6 +29,8 @@ public sealed class PackTests
         string id = WritePack(packs, tmp, 1, 2, 3);
 
         Assert.True(SnapshotId.IsValid(id));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(PackIndex.PackPath(packs, id)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(PackIndex.IndexPath(packs, id)));
         Assert.Equal(3 * 4096, new FileInfo(PackIndex.PackPath(packs, id)).Length);
         Assert.Equal(24 + 3 * 40 + 32, new FileInfo(PackIndex.IndexPath(packs, id)).Length);
         Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
@@ -99,6 +101,7 @@ public sealed class PackTests
         using var dir = new SnapshotTestDirectory();
         (string packs, string tmp) = Layout(dir);
         string id = WritePack(packs, tmp, 1, 2);
+        File.SetUnixFileMode(PackIndex.PackPath(packs, id), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using (var stream = new FileStream(PackIndex.PackPath(packs, id), FileMode.Open))
         {
             stream.SetLength(4096 + 100);

@@ -23,6 +23,51 @@ public sealed class SnapshotIdentityTests
     }
 
     [Fact]
+    public void IdIsTheDocumentedHashWrittenOutByHand()
+    {
+        byte[] blockDigest = Sha("block"u8);
+        Manifest manifest = Create(null, [PackA], DirEntry(""),
+            FileEntry("f", 5 * 4096, ContentRun.Zeros(1), ContentRun.Zeros(1), ContentRun.FromBase("f", 2), ContentRun.Stored(0, 3, 1)));
+        using var expected = new MemoryStream();
+        using (var w = new BinaryWriter(expected))
+        {
+            w.Write(Encoding.ASCII.GetBytes("cowstore-snapshot-v1\0" + BaseId + "\0" + "\0"));
+            // Root directory: path "", kind, mode, opaque, no target, no xattrs, rdev, size, no content.
+            w.Write("\0"u8);
+            w.Write((byte)1);
+            w.Write(DirMode);
+            w.Write((byte)0);
+            w.Write(-1);
+            w.Write(0);
+            w.Write(0UL);
+            w.Write(0L);
+            w.Write((byte)'E');
+            // The file: two zero runs merge, the base run, one stored block by digest.
+            w.Write("f\0"u8);
+            w.Write((byte)2);
+            w.Write(RegularMode);
+            w.Write((byte)0);
+            w.Write(-1);
+            w.Write(0);
+            w.Write(0UL);
+            w.Write(5L * 4096);
+            w.Write((byte)'Z');
+            w.Write(2UL);
+            w.Write("Bf\0"u8);
+            w.Write(2UL);
+            w.Write((byte)'S');
+            w.Write(blockDigest);
+            w.Write((byte)'E');
+        }
+        string id = SnapshotIdentity.ComputeId(manifest, (pack, block, sha) =>
+        {
+            Assert.Equal((0, 3L), (pack, block));
+            blockDigest.CopyTo(sha);
+        });
+        Assert.Equal(SnapshotId.FromDigest(Sha(expected.ToArray())), id);
+    }
+
+    [Fact]
     public void RunSplitsDoNotMatter()
     {
         string whole = Id(WithFile(FileEntry("f", 9 * 4096, ContentRun.Zeros(3), ContentRun.FromBase("f", 3), ContentRun.Stored(0, 5, 3))));

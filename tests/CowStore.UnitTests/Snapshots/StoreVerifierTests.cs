@@ -73,7 +73,8 @@ public sealed class StoreVerifierTests
         string a = fixture.Commit(null, "a", 1);
         string b = fixture.Commit(null, "b", 2);
         // A well-formed manifest under the wrong name (e.g. a hand edit that re-signed the trailer).
-        File.Copy(Path.Combine(store.SnapshotDirectory(b), "manifest"), Path.Combine(store.SnapshotDirectory(a), "manifest"), overwrite: true);
+        File.Delete(Path.Combine(store.SnapshotDirectory(a), "manifest"));
+        File.Copy(Path.Combine(store.SnapshotDirectory(b), "manifest"), Path.Combine(store.SnapshotDirectory(a), "manifest"));
         IReadOnlyList<string> problems = StoreVerifier.Verify(store, a);
         Assert.Contains(problems, p => p == $"snapshots/{a}: content hashes to {b} (manifest or pack index altered)");
     }
@@ -91,6 +92,19 @@ public sealed class StoreVerifierTests
         ManifestCodec.WriteDurably(Path.Combine(store.SnapshotDirectory(a), "manifest"), broken);
         IReadOnlyList<string> problems = StoreVerifier.Verify(store, a);
         Assert.Contains(problems, p => p.Contains("file \"a\" uses blocks 5..5 of pack", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AWipedPackIsSummarizedAfterTwentyLines()
+    {
+        using var fixture = new StoreFixture(nameof(AWipedPackIsSummarizedAfterTwentyLines));
+        string a = fixture.Commit(null, "a", Enumerable.Range(100, 30).ToArray());
+        string pack = fixture.Store.ReadManifest(a).Packs[0];
+        File.SetUnixFileMode(PackIndex.PackPath(fixture.Store.PacksDirectory, pack), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllBytes(PackIndex.PackPath(fixture.Store.PacksDirectory, pack), new byte[30 * 4096]);
+        IReadOnlyList<string> problems = StoreVerifier.Verify(fixture.Store, null);
+        Assert.Equal(21, problems.Count);
+        Assert.Equal($"packs/{pack}.pack: 10 more damaged blocks (30 of 30 in all)", problems[^1]);
     }
 
     [Fact]

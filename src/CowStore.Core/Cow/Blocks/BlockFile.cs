@@ -95,10 +95,10 @@ public sealed partial class BlockFile : IDisposable
     /// Writes nothing to disk until the first modification; stale delta files under the prefix are then replaced.
     /// </summary>
     public static BlockFile Create(string deltaPathPrefix, string? basePath, long baseSize) =>
-        Create(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
+        CreateOver(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
 
     /// <summary>As <see cref="Create(string, string?, long)"/> over any read-only source (taken over: disposed with the file).</summary>
-    public static BlockFile Create(string deltaPathPrefix, IBlockSource? source, long baseSize)
+    public static BlockFile CreateOver(string deltaPathPrefix, IBlockSource? source, long baseSize)
     {
         CheckBase(source, baseSize);
         return new BlockFile(deltaPathPrefix, source, new BlockMapState(baseSize));
@@ -110,10 +110,10 @@ public sealed partial class BlockFile : IDisposable
     /// damage throws <see cref="InvalidDataException"/>.
     /// </summary>
     public static BlockFile Open(string deltaPathPrefix, string? basePath, long baseSize) =>
-        Open(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
+        OpenOver(deltaPathPrefix, OpenBase(basePath, baseSize), baseSize);
 
     /// <summary>As <see cref="Open(string, string?, long)"/> over any read-only source (taken over: disposed with the file, also on failure).</summary>
-    public static BlockFile Open(string deltaPathPrefix, IBlockSource? baseFd, long baseSize)
+    public static BlockFile OpenOver(string deltaPathPrefix, IBlockSource? baseFd, long baseSize)
     {
         try
         {

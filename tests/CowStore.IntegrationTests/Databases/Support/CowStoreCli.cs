@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CowStore.IntegrationTests.Infrastructure;
 
 namespace CowStore.IntegrationTests.Databases.Support;
@@ -8,7 +9,7 @@ namespace CowStore.IntegrationTests.Databases.Support;
 /// not pipes: a daemon that kept an inherited pipe open would make a reader wait for an end of file
 /// that never comes (see <see cref="CowStoreDetachTests"/>, which checks for exactly that).
 /// </summary>
-internal sealed class CowStoreCli(EngineUser user, string scratchDirectory)
+internal sealed partial class CowStoreCli(EngineUser user, string scratchDirectory)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
     private int _runs;
@@ -34,6 +35,14 @@ internal sealed class CowStoreCli(EngineUser user, string scratchDirectory)
     }
 
     public void Umount(string mountPointOrSession) => Run(["umount", mountPointOrSession]);
+
+    /// <summary><c>cowstore commit</c>: returns the new snapshot's id, the last line on stdout (52 characters).</summary>
+    public string Commit(string mountPointOrSession, string message)
+    {
+        ProcessResult result = Run(["commit", mountPointOrSession, "-m", message]);
+        string id = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        return SnapshotId().IsMatch(id) ? id : throw new Xunit.Sdk.XunitException($"commit printed no snapshot id as its last line\n{result}");
+    }
 
     public void Discard(string mountPointOrSession) => Run(["discard", mountPointOrSession, "--yes"]);
 
@@ -77,4 +86,8 @@ internal sealed class CowStoreCli(EngineUser user, string scratchDirectory)
             (File.Exists(stderrFile) ? File.ReadAllText(stderrFile) : "") + shell.Stderr);
         return result.ExitCode == 0 ? result : throw new Xunit.Sdk.XunitException(result.ToString());
     }
+
+    /// <summary>A snapshot id: 52 characters of base32 (SHA-256), lower case.</summary>
+    [GeneratedRegex("^[0-9a-df-np-sv-z]{52}$")]
+    private static partial Regex SnapshotId();
 }

@@ -30,6 +30,7 @@ internal sealed class CowStoreSession : IDisposable
         return mounted;
     }
 
+    /// <summary>What the session was mounted over: a base directory or a snapshot id.</summary>
     public string BasePath { get; }
 
     public string MountPoint { get; }
@@ -52,7 +53,13 @@ internal sealed class CowStoreSession : IDisposable
         Assert.False(IsMounted, $"{MountPoint} is still in /proc/self/mountinfo after cowstore umount");
     }
 
-    /// <summary><c>cowstore discard --yes</c>: drops the delta; a mounted session comes back fresh.</summary>
+    /// <summary>
+    /// <c>cowstore commit</c>: a point-in-time snapshot while mounted (the mount keeps running), what
+    /// rests on disk when detached. Returns the snapshot's id.
+    /// </summary>
+    public string Commit(string message) => _cli.Commit(Name, message);
+
+    /// <summary><c>cowstore discard --yes</c>: drops the changes since the last commit (since the base if it never committed); a mounted session stays mounted.</summary>
     public void Discard() => _cli.Discard(Name);
 
     public SessionStatus Status() => _cli.Status(Name);

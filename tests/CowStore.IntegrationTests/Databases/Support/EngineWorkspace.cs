@@ -85,6 +85,18 @@ internal sealed class EngineWorkspace : IDisposable
         Track(CowStoreSession.Mount(Cli, Base, MountPoint, allowOther: User.IsOtherUser));
 
     /// <summary>
+    /// Mounts the snapshot <paramref name="snapshotId"/> (a new session over it) on a second
+    /// mountpoint <paramref name="name"/> in the workspace, like <see cref="Mount"/>.
+    /// </summary>
+    public CowStoreSession MountSnapshot(string snapshotId, string name)
+    {
+        string mountPoint = Path.Combine(Root, name);
+        Directory.CreateDirectory(mountPoint);
+        User.Own(mountPoint);
+        return Track(CowStoreSession.Mount(Cli, snapshotId, mountPoint, allowOther: User.IsOtherUser));
+    }
+
+    /// <summary>
     /// chown -R of the view to the engine's user when that is another account (root tier): the
     /// view shows every file as the mounting user's, as a copy would be, and PostgreSQL insists on
     /// owning its data directory. Metadata only, but it lands in the delta, so it is repeated

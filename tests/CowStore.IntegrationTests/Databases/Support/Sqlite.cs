@@ -22,6 +22,10 @@ internal sealed class Sqlite(EngineUser user, string databaseFile)
     public BackgroundProcess StartScript(string scriptFile) =>
         BackgroundProcess.Start(user, "sqlite3", ["-batch", "-bail", "-cmd", ".timeout 30000", databaseFile, $".read {scriptFile}"]);
 
+    /// <summary>A connection that runs what is written to its stdin and stays open until stdin closes.</summary>
+    public BackgroundProcess StartShell() =>
+        BackgroundProcess.Start(user, "sqlite3", ["-batch", "-bail", "-cmd", ".timeout 30000", databaseFile]);
+
     public ProcessResult TryExecute(string sql) =>
         user.Run("sqlite3", ["-batch", "-bail", "-cmd", ".timeout 30000", databaseFile, sql], s_timeout);
 }
