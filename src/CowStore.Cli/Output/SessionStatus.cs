@@ -11,6 +11,17 @@ internal sealed record SessionStatus
     [JsonPropertyName("base")]
     public required string Base { get; init; }
 
+    /// <summary>The snapshot the session's delta lies over (null: the base directory itself).</summary>
+    [JsonPropertyName("snapshot")]
+    public string? Snapshot { get; init; }
+
+    /// <summary>The session's last commit (null: none since its delta began).</summary>
+    [JsonPropertyName("head")]
+    public string? Head { get; init; }
+
+    [JsonPropertyName("writebackCache")]
+    public bool WritebackCache { get; init; }
+
     [JsonPropertyName("mountpoint")]
     public string? Mountpoint { get; init; }
 

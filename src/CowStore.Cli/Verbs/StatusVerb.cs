@@ -112,6 +112,9 @@ public sealed class StatusVerb : IVerb
         {
             Name = record.Name,
             Base = record.Base,
+            Snapshot = record.Snapshot,
+            Head = record.Head,
+            WritebackCache = record.WritebackCache,
             Mountpoint = record.Mountpoint,
             State = view.State.ToString().ToLowerInvariant(),
             Pid = view.State is SessionState.Mounted or SessionState.Transitioning ? record.DaemonPid : null,
