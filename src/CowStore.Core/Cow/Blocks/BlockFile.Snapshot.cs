@@ -20,6 +20,23 @@ public sealed partial class BlockFile
         }
     }
 
+    /// <summary>Starts reading the whole delta data file in the background: a commit is about to read every block in it.</summary>
+    internal void PrefetchDelta()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            if (_data is not null)
+            {
+                _ = Libc.PosixFadvise(_data.Fd, 0, 0, Libc.POSIX_FADV_WILLNEED);
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Whether <paramref name="block"/> reads from the base, and the first block after it whose source differs.</summary>
     internal bool ReadsFromBase(long block, out long runEnd)
     {

@@ -20,5 +20,7 @@ public sealed class FileBlockSource : IBlockSource
         return found >= 0 ? found : Libc.NegErrno;
     }
 
+    public void Prefetch(long offset, int length) => _ = Libc.PosixFadvise(_fd.Fd, offset, length, Libc.POSIX_FADV_WILLNEED);
+
     public void Dispose() => _fd.Dispose();
 }

@@ -11,4 +11,9 @@ public interface IBlockSource : IDisposable
 
     /// <summary>lseek(2) SEEK_DATA/SEEK_HOLE over this source: the offset found, or -errno (-ENXIO when there is no data at or after <paramref name="offset"/>, or for SEEK_HOLE past the end).</summary>
     long Seek(long offset, int whence);
+
+    /// <summary>Starts reading a range in the background (posix_fadvise WILLNEED), so many scattered reads overlap; advice only.</summary>
+    void Prefetch(long offset, int length)
+    {
+    }
 }
