@@ -5,6 +5,7 @@ using CowStore.Cli.Output;
 using CowStore.Cli.Snapshots;
 using CowStore.Core.Snapshots;
 using CowStore.Store.Catalog;
+using CowStore.Store.Nix;
 using CowStore.Store.Sessions;
 
 namespace CowStore.Cli.Verbs;
@@ -57,6 +58,15 @@ public sealed class GcVerb : IVerb
         catch (InvalidDataException e)
         {
             throw new CliError(ExitCode.Failure, $"gc freed nothing: {e.Message} (run cowstore verify)");
+        }
+        if (!DryRun)
+        {
+            // Nix may collect what no session and no known base needs any more.
+            var roots = new NixGcRoots(state);
+            var sessionNames = sessions.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            roots.ReleaseAllExcept(name =>
+                name.StartsWith(NixGcRoots.SessionRoot(""), StringComparison.Ordinal) ? sessionNames.Contains(name[NixGcRoots.SessionRoot("").Length..])
+                : !name.StartsWith(NixGcRoots.BaseRoot(""), StringComparison.Ordinal) || store.ContainsBase(name[NixGcRoots.BaseRoot("").Length..]));
         }
         foreach (string missing in report.MissingSnapshots)
         {
