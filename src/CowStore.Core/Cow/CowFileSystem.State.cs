@@ -476,7 +476,8 @@ public sealed partial class CowFileSystem
         }
         try
         {
-            BlockFile.Delete(DataPrefix(ino));
+            // The journal already says the inode is gone and Open sweeps unreferenced data: no directory fsync here.
+            BlockFile.Delete(DataPrefix(ino), durable: false);
         }
         catch (IOException)
         {

@@ -160,9 +160,14 @@ public sealed partial class BlockFile : IDisposable
     /// <summary>True when a delta map exists under the prefix (Open would find recorded state).</summary>
     public static bool Exists(string deltaPathPrefix) => File.Exists(deltaPathPrefix + MapSuffix);
 
-    /// <summary>Removes the delta files for good and makes the removal durable (map first: without it the data is unreachable).</summary>
-    public static void Delete(string deltaPathPrefix)
+    /// <summary>
+    /// Removes the delta files (map first: without it the data is unreachable). <paramref name="durable"/>: fsync the
+    /// directory too, when anything was removed. A caller whose own log already records the deletion (and sweeps
+    /// leftovers on open) can skip it: a directory fsync per unlink would dominate small-file workloads.
+    /// </summary>
+    public static void Delete(string deltaPathPrefix, bool durable = true)
     {
+        bool removed = false;
         foreach (string path in new[] { deltaPathPrefix + MapSuffix, deltaPathPrefix + MapSuffix + ".tmp", deltaPathPrefix + DataSuffix })
         {
             int r = BlockIo.UnlinkIfExists(path);
@@ -170,8 +175,9 @@ public sealed partial class BlockFile : IDisposable
             {
                 throw BlockIo.ErrnoException(-r, "unlink", path);
             }
+            removed |= r == 1;
         }
-        int synced = BlockIo.FSyncParentDirectory(deltaPathPrefix);
+        int synced = durable && removed ? BlockIo.FSyncParentDirectory(deltaPathPrefix) : 0;
         if (synced < 0)
         {
             throw BlockIo.ErrnoException(-synced, "fsync directory of", deltaPathPrefix);

@@ -172,16 +172,17 @@ internal static unsafe class BlockIo
     }
 
     /// <summary>unlink(2); a missing file counts as success. Returns 0 or -errno.</summary>
+    /// <returns>1 when the file was removed, 0 when there was none, else -errno.</returns>
     public static int UnlinkIfExists(string path)
     {
         byte[] p = CString(path);
         fixed (byte* pp = p)
         {
-            if (Libc.UnlinkAt(PosixConstants.AT_FDCWD, pp, 0) == 0 || Libc.Errno == Errno.ENOENT)
+            if (Libc.UnlinkAt(PosixConstants.AT_FDCWD, pp, 0) == 0)
             {
-                return 0;
+                return 1;
             }
-            return Libc.NegErrno;
+            return Libc.Errno == Errno.ENOENT ? 0 : Libc.NegErrno;
         }
     }
 
