@@ -77,7 +77,9 @@ public sealed class CommitVerb : IVerb
         {
             catalog.Save(current with { Head = id });
         }
-        output.WriteLine(result.AlreadyExisted
+        output.WriteLine(result.AlreadyExisted && id == request.ParentId
+            ? $"nothing changed in session {record.Name} since its last commit"
+            : result.AlreadyExisted
             ? $"committed session {record.Name}: the store already holds this exact snapshot"
             : $"committed session {record.Name}: {ByteSize.Format(result.NewBytes)} of new blocks stored");
         if (Umount && session.State == SessionState.Mounted)

@@ -41,7 +41,12 @@ public static class SnapshotCommitter
         string packId = pack.BlockCount > 0 ? pack.Id : PendingPackSink.NewPack;
         var packs = captured.Packs.Select(p => p == PendingPackSink.NewPack ? packId : p).ToList();
         var manifest = new Manifest { BaseId = captured.BaseId, ParentId = captured.ParentId, Packs = packs, Entries = captured.Entries };
-        string id = SnapshotIdentity.ComputeId(manifest, DigestsOf(manifest, pack, packId, store));
+        DigestSource digests = DigestsOf(manifest, pack, packId, store);
+        if (UnchangedParent(store, manifest, digests) is string parent)
+        {
+            return new CommitResult(parent, 0, AlreadyExisted: true);
+        }
+        string id = SnapshotIdentity.ComputeId(manifest, digests);
         bool existed = store.Contains(id);
         var record = new SnapshotRecord
         {
@@ -56,6 +61,21 @@ public static class SnapshotCommitter
         };
         store.Publish(manifest, record, pack.BlockCount > 0 ? pack : null);
         return new CommitResult(id, record.NewBytes, existed);
+    }
+
+    /// <summary>
+    /// The parent, when the content is exactly the parent's (nothing changed since the last commit, or a commit run
+    /// again after it completed): committing again then names the same snapshot instead of an empty child.
+    /// </summary>
+    private static string? UnchangedParent(SnapshotStore store, Manifest manifest, DigestSource digests)
+    {
+        if (manifest.ParentId is not string parent || !store.Contains(parent))
+        {
+            return null;
+        }
+        SnapshotRecord parentRecord = store.ReadRecord(parent);
+        var asParent = new Manifest { BaseId = manifest.BaseId, ParentId = parentRecord.ParentId, Packs = manifest.Packs, Entries = manifest.Entries };
+        return parentRecord.BaseId == manifest.BaseId && SnapshotIdentity.ComputeId(asParent, digests) == parent ? parent : null;
     }
 
     /// <summary>Digests for the identity: the commit's new pack from the writer, every other pack from its index.</summary>

@@ -21,7 +21,7 @@ public sealed class SessionBadInputTests
 
         AssertFails(sandbox, NotFound, "base not found", "mount", Path.Combine(sandbox.Root, "missing"), mnt);
         AssertFails(sandbox, Usage, "base is not a directory", "mount", Path.Combine(sandbox.Base, "file.txt"), mnt);
-        AssertFails(sandbox, NotFound, "unknown snapshot or path: deadbeef", "mount", "deadbeef", mnt);
+        AssertFails(sandbox, NotFound, "no snapshot, base or tag named \"deadbeef\"", "mount", "deadbeef", mnt);
         AssertFails(sandbox, NotFound, "mountpoint not found", "mount", sandbox.Base, Path.Combine(sandbox.Root, "nope"));
         AssertFails(sandbox, Conflict, "mountpoint is not empty", "mount", sandbox.Base, full);
         AssertFails(sandbox, Usage, "invalid session name", "mount", "--session", "../escape", sandbox.Base, mnt);

@@ -78,7 +78,6 @@ public sealed class CommitTests
         Directory.CreateDirectory(Path.Combine(mnt, "fresh", "nested"));
         File.WriteAllText(Path.Combine(mnt, "fresh", "nested", "f.txt"), "fresh");
         File.CreateSymbolicLink(Path.Combine(mnt, "fresh", "l"), "../moved-out.txt");
-        File.SetUnixFileMode(Path.Combine(mnt, "renamed", "b", "deep.txt"), UnixFileMode.UserRead);
         SnapshotSandbox.WriteAt(Path.Combine(mnt, "big.bin"), 1_000_000, new byte[5000]);
         using (var grow = new FileStream(Path.Combine(mnt, "big.bin"), FileMode.Open, FileAccess.Write))
         {
@@ -88,6 +87,7 @@ public sealed class CommitTests
         {
             shrink.SetLength(2);
         }
+        File.SetUnixFileMode(Path.Combine(mnt, "renamed", "b", "deep.txt"), UnixFileMode.UserRead);
         string id = sandbox.Commit(mnt, "-m", "first commit");
 
         string other = sandbox.NewMountpoint("other");
