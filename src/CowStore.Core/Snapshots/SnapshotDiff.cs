@@ -241,7 +241,8 @@ public static class SnapshotDiff
             {
                 _ = external.ReadLink(path, out target);
             }
-            return new Side(kind, stat.Mode & 0xFFF, kind == SnapshotTreeKind.File ? stat.Size : 0, stat.Rdev, target,
+            // As a mount shows base objects (owner-writable), which is also how commits record the modes they keep.
+            return new Side(kind, (stat.Mode & 0xFFF) | 0x80, kind == SnapshotTreeKind.File ? stat.Size : 0, stat.Rdev, target,
                 external.ReadXattrs(path, stat.Mode & S_IFMT),
                 kind == SnapshotTreeKind.File ? [ContentRun.FromBase(path, (stat.Size + B - 1) / B)] : []);
         }
