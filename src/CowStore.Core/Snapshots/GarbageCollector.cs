@@ -99,7 +99,11 @@ public static class GarbageCollector
 
     private static List<string> FreeSnapshots(SnapshotStore store, HashSet<string> live, bool dryRun, FreedBytes progress)
     {
+        // Children before parents: the descendants of a dead snapshot are dead too, so deleting deepest first means a
+        // kill at any point never leaves a snapshot whose parent is gone.
         var dead = store.SnapshotIds().Where(id => !live.Contains(id)).ToList();
+        var depth = dead.ToDictionary(id => id, id => DepthOf(store, id), StringComparer.Ordinal);
+        dead = [.. dead.OrderByDescending(id => depth[id]).ThenBy(id => id, StringComparer.Ordinal)];
         var graveyard = new List<(string Path, long Bytes)>();
         foreach (string id in dead)
         {
@@ -125,6 +129,31 @@ public static class GarbageCollector
             progress.Add(bytes);
         }
         return dead;
+    }
+
+    /// <summary>How many ancestors a snapshot has in the store (a damaged or missing record ends the chain).</summary>
+    private static int DepthOf(SnapshotStore store, string id)
+    {
+        int depth = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal) { id };
+        string? current = id;
+        while (current is not null)
+        {
+            try
+            {
+                current = store.ReadRecord(current).ParentId;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                break;
+            }
+            if (current is null || !seen.Add(current) || !store.Contains(current))
+            {
+                break;
+            }
+            depth++;
+        }
+        return depth;
     }
 
     private static List<string> FreePacks(SnapshotStore store, HashSet<string> live, bool dryRun, FreedBytes progress)

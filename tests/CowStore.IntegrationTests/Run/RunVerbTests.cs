@@ -121,8 +121,8 @@ public sealed class RunVerbTests
     {
         using var sandbox = NewSandbox();
         string ready = Path.Combine(sandbox.Root, "ready");
-        // env restores the default disposition: a test run under nohup would otherwise hand SIGHUP down ignored.
-        Process run = sandbox.Start("env", "--default-signal=HUP", CowstoreCommand.Executable, "run", "--discard", sandbox.Base, "--",
+        // env restores default dispositions: under nohup, or as a background job of a script, SIGHUP or SIGINT arrive ignored.
+        Process run = sandbox.Start("env", "--default-signal", CowstoreCommand.Executable, "run", "--discard", sandbox.Base, "--",
             "sh", "-c", "trap - INT; touch \"$0\"; exec sleep 600", ready);
         RunSandbox.WaitForFile(ready, run);
 
