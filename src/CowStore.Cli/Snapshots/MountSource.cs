@@ -19,7 +19,8 @@ internal sealed record MountSource(string BaseDirectory, string? Snapshot, strin
     {
         if (LooksLikePath(argument))
         {
-            return new MountSource(PathArguments.ResolveBase(argument), null, PathArguments.ResolveBase(argument));
+            string directory = PathArguments.ResolveBase(argument);
+            return new MountSource(directory, null, directory);
         }
         StoreObject found;
         try
@@ -31,11 +32,7 @@ internal sealed record MountSource(string BaseDirectory, string? Snapshot, strin
             throw new CliError(e.Candidates.Count > 1 ? ExitCode.Usage : ExitCode.NotFound, e.Message);
         }
         string baseId = found.Kind == StoreObjectKind.Snapshot ? store.ReadRecord(found.Id).BaseId : found.Id;
-        BaseRecord baseRecord = store.ReadBase(baseId);
-        if (SnapshotStore.CheckBase(baseRecord) is string problem)
-        {
-            throw new CliError(ExitCode.Failure, $"{argument} cannot be mounted: its base {baseRecord.Path} {problem}");
-        }
+        BaseRecord baseRecord = SnapshotCatalog.UsableBase(store, baseId, argument);
         string label = argument.Length >= SnapshotId.Length ? argument[..12] : argument;
         return new MountSource(baseRecord.Path, found.Kind == StoreObjectKind.Snapshot ? found.Id : null, label);
     }

@@ -11,11 +11,7 @@ internal static class SnapshotCatalog
         try
         {
             Manifest manifest = store.ReadManifest(id);
-            BaseRecord baseRecord = store.ReadBase(manifest.BaseId);
-            if (SnapshotStore.CheckBase(baseRecord) is string problem)
-            {
-                throw new CliError(ExitCode.Failure, $"snapshot {id} cannot be used: its base {baseRecord.Path} {problem}");
-            }
+            _ = UsableBase(store, manifest.BaseId, $"snapshot {id}");
             return LowerSnapshot.Open(id, manifest, store.PacksDirectory);
         }
         catch (InvalidDataException e)
@@ -26,6 +22,15 @@ internal static class SnapshotCatalog
         {
             throw new CliError(ExitCode.NotFound, $"snapshot {id} is incomplete: {e.Message} (run cowstore verify)");
         }
+    }
+
+    /// <summary>A base record whose directory is still the one it was registered as; else a CLI error naming <paramref name="user"/>.</summary>
+    public static BaseRecord UsableBase(SnapshotStore store, string baseId, string user)
+    {
+        BaseRecord baseRecord = store.ReadBase(baseId);
+        return SnapshotStore.CheckBase(baseRecord) is string problem
+            ? throw new CliError(ExitCode.Failure, $"{user} cannot be used: its base {baseRecord.Path} {problem}")
+            : baseRecord;
     }
 
     /// <summary>The base id of a session's content: its snapshot's base, or its base directory registered now.</summary>

@@ -70,11 +70,7 @@ public sealed class RunVerb : IVerb
         {
             throw new CliError(ExitCode.Usage, "-m and --meta describe a commit: add --commit");
         }
-        string? badMeta = meta.FirstOrDefault(m => m.IndexOf('=', StringComparison.Ordinal) <= 0);
-        if (badMeta is not null)
-        {
-            throw new CliError(ExitCode.Usage, $"--meta takes KEY=VALUE, not '{badMeta}'");
-        }
+        _ = CommitVerb.ParseMeta(meta); // a bad pair is a usage error before anything is mounted
 
         // Catch stop signals before mounting: from here on a Ctrl-C must end in an unmount, never in a dead process.
         using var signals = new SignalForwarder();

@@ -66,8 +66,12 @@ internal sealed unsafe class BaseTree(string root) : ILowerTree
         {
             return stat.Ino;
         }
-        return PathHashInoBit | (XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(origin)) & (PathHashInoBit - 1));
+        return PathHashIno(origin);
     }
+
+    /// <summary>The inode number a path gets when its object has no usable st_ino of its own (bit 62 set).</summary>
+    public static ulong PathHashIno(string path) =>
+        PathHashInoBit | (XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(path)) & (PathHashInoBit - 1));
 
     /// <summary>Names in a base directory ("." and ".." excluded); -errno in <paramref name="error"/> on failure.</summary>
     public List<string> List(string origin, out int error)

@@ -379,17 +379,27 @@ public sealed partial class CowFileSystem
                     continue;
                 }
                 long end = Math.Min(blocks, Math.Max(block + 1, runEnd));
+                // One fadvise per run of consecutive blocks compared with the same base file, not one per block.
+                string? pending = null;
+                long pendingStart = block;
                 for (; block < end; block++)
                 {
-                    if (RunAt(lower, block) is { Kind: RunKind.Base } run)
+                    string? target = RunAt(lower, block) is { Kind: RunKind.Base } run ? run.BasePath : externalPath;
+                    if (target != pending)
                     {
-                        ExternalFile(run.BasePath!)?.Prefetch(block * B, B);
-                    }
-                    else if (externalPath is not null)
-                    {
-                        ExternalFile(externalPath)?.Prefetch(block * B, B);
+                        PrefetchBase(pending, pendingStart, block);
+                        (pending, pendingStart) = (target, block);
                     }
                 }
+                PrefetchBase(pending, pendingStart, block);
+            }
+        }
+
+        private void PrefetchBase(string? basePath, long firstBlock, long endBlock)
+        {
+            if (basePath is not null && endBlock > firstBlock)
+            {
+                ExternalFile(basePath)?.Prefetch(firstBlock * B, (int)Math.Min(int.MaxValue, (endBlock - firstBlock) * B));
             }
         }
 

@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
 using CowStore.Core.Cow;
 using CowStore.Core.Cow.Blocks;
 using CowStore.Core.Posix;
@@ -20,6 +18,7 @@ internal sealed class LayeredLower : ILowerTree
     private readonly LowerSnapshot _snapshot;
     private readonly Dictionary<string, ManifestEntry> _entries;
     private readonly Dictionary<string, ManifestEntry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
+    private readonly Dictionary<string, Stat> _stats = new(StringComparer.Ordinal);
     // Manifest entries per parent directory (names), for listings.
     private readonly Dictionary<string, List<string>> _children = new(StringComparer.Ordinal);
     // True when some entry hides base paths below it; most snapshots only change files, and then no ancestor walk is needed.
@@ -34,6 +33,10 @@ internal sealed class LayeredLower : ILowerTree
         foreach (ManifestEntry entry in _entries.Values)
         {
             _hidesBase |= entry.Kind != EntryKind.Directory || entry.Opaque;
+            if (entry.Kind != EntryKind.Whiteout)
+            {
+                _stats[entry.Path] = StatOf(entry);
+            }
             if (entry.Path.Length == 0)
             {
                 continue;
@@ -50,7 +53,7 @@ internal sealed class LayeredLower : ILowerTree
 
     public int Lstat(string path, out Stat stat)
     {
-        switch (Resolve(path, out ManifestEntry? entry))
+        switch (Resolve(path, out _))
         {
             case Source.Hidden:
                 stat = default;
@@ -58,25 +61,7 @@ internal sealed class LayeredLower : ILowerTree
             case Source.Base:
                 return _external.Lstat(path, out stat);
         }
-        stat = default;
-        stat.Ino = BaseTree.PathHashInoBit | (XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(path)) & (BaseTree.PathHashInoBit - 1));
-        stat.Mode = entry!.Mode;
-        stat.Uid = entry.Uid;
-        stat.Gid = entry.Gid;
-        stat.Rdev = entry.Rdev;
-        stat.Nlink = 1; // directories too: "unknown", as btrfs reports (tools then do not infer subdirectory counts)
-        stat.Size = entry.Kind switch
-        {
-            EntryKind.File => entry.Size,
-            EntryKind.Symlink => entry.SymlinkTarget?.Length ?? 0,
-            EntryKind.Directory => BlockFile.BlockSize,
-            _ => 0,
-        };
-        stat.BlkSize = BlockFile.BlockSize;
-        stat.Blocks = entry.Kind == EntryKind.File ? StoredBlocks(entry) * (BlockFile.BlockSize / 512) : 0;
-        stat.Atime = new TimeSpec { Sec = entry.AtimeSec, Nsec = entry.AtimeNsec };
-        stat.Mtime = new TimeSpec { Sec = entry.MtimeSec, Nsec = entry.MtimeNsec };
-        stat.Ctime = new TimeSpec { Sec = entry.CtimeSec, Nsec = entry.CtimeNsec };
+        stat = _stats[path];
         return 0;
     }
 
@@ -219,6 +204,31 @@ internal sealed class LayeredLower : ILowerTree
             }
         }
         return Source.Base;
+    }
+
+    /// <summary>What lstat shows for a manifest entry (computed once: getattr is a hot path).</summary>
+    private static Stat StatOf(ManifestEntry entry)
+    {
+        var stat = default(Stat);
+        stat.Ino = BaseTree.PathHashIno(entry.Path);
+        stat.Mode = entry.Mode;
+        stat.Uid = entry.Uid;
+        stat.Gid = entry.Gid;
+        stat.Rdev = entry.Rdev;
+        stat.Nlink = 1; // directories too: "unknown", as btrfs reports (tools then do not infer subdirectory counts)
+        stat.Size = entry.Kind switch
+        {
+            EntryKind.File => entry.Size,
+            EntryKind.Symlink => entry.SymlinkTarget?.Length ?? 0,
+            EntryKind.Directory => BlockFile.BlockSize,
+            _ => 0,
+        };
+        stat.BlkSize = BlockFile.BlockSize;
+        stat.Blocks = entry.Kind == EntryKind.File ? StoredBlocks(entry) * (BlockFile.BlockSize / 512) : 0;
+        stat.Atime = new TimeSpec { Sec = entry.AtimeSec, Nsec = entry.AtimeNsec };
+        stat.Mtime = new TimeSpec { Sec = entry.MtimeSec, Nsec = entry.MtimeNsec };
+        stat.Ctime = new TimeSpec { Sec = entry.CtimeSec, Nsec = entry.CtimeNsec };
+        return stat;
     }
 
     private static long StoredBlocks(ManifestEntry entry)

@@ -173,14 +173,9 @@ public sealed partial class BlockFile
     /// <summary>Reads base bytes; those at or past BaseLimit (cut off by a truncate) and past the base's EOF read as zeros.</summary>
     private int ReadBase(Span<byte> destination, long offset)
     {
-        int visible = (int)Math.Clamp(_map.BaseLimit - offset, 0, destination.Length);
-        int r = _base is null ? 0 : _base.Read(destination[..visible], offset);
-        if (_base is null)
-        {
-            destination[..visible].Clear();
-        }
+        int visible = _base is null ? 0 : (int)Math.Clamp(_map.BaseLimit - offset, 0, destination.Length);
         destination[visible..].Clear();
-        return r;
+        return visible == 0 ? 0 : _base!.Read(destination[..visible], offset);
     }
 
     private long SeekData(long position, int whence)
