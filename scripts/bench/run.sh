@@ -16,8 +16,11 @@
 #
 #   usage: scripts/bench/run.sh [--quick] [--scale N] [--size 1G] [--runtime S] [--pg-runtime S]
 #                               [--clients N] [--targets copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse]
+#                               [--workloads randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg]
 #   --quick: 256 MiB file, scale 2, 3 s fio jobs, 5 s pgbench runs (a smoke run of a minute or two).
+#   --workloads: run only these (mount time and the first write always run); for working on one row.
 # Environment: COWSTORE_BIN (default ./bin/cowstore), META_BENCH (default native/build/meta-bench),
+# COWSTORE_MOUNT_ARGS (extra `cowstore mount` options, e.g. --no-writeback-cache, to compare settings),
 # BENCH_WORK (parent of the scratch directory, default /var/tmp: on the disk, not a tmpfs).
 # As root, caches are dropped before cold workloads and PostgreSQL runs as cowstore-test (it refuses
 # root) on allow_other mounts.
@@ -28,6 +31,7 @@ meta=${META_BENCH:-$repo/native/build/meta-bench}
 pgbin=/usr/lib/postgresql/15/bin
 size=1G scale=20 runtime=10 pg_runtime=20 clients=2 small_dirs=100 small_per_dir=100 meta_count=5000
 targets=copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse
+workloads=randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg
 usage() { sed -n '/^#   usage/,/^#   --quick/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,10 +42,15 @@ while [ $# -gt 0 ]; do
     --pg-runtime) pg_runtime=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
+    --workloads) workloads=$2; shift 2 ;;
     *) usage ;;
   esac
 done
 IFS=, read -r -a targets <<<"$targets"
+IFS=, read -r -a workloads <<<"$workloads"
+for w in "${workloads[@]}"; do
+  case $w in randread_cold|randread_warm|read_1m|randwrite|write_1m|walk|meta|pg) ;; *) echo "bench: unknown workload $w" >&2; exit 2 ;; esac
+done
 
 root=false; [ "$(id -u)" -eq 0 ] && root=true
 missing=()
@@ -150,7 +159,8 @@ mount_copy() { view=$work/copy; layer=$view; cp -a "$lower" "$view" && sync; }
 unmount_copy() { rm -rf "$work/copy"; }
 mount_cowstore() {
   view=$work/mnt-cowstore; mkdir -p "$view"
-  "$cowstore" mount "${allow_other[@]}" --preserve-ownership --session bench "$lower" "$view" >/dev/null || return 1
+  # shellcheck disable=SC2086  # COWSTORE_MOUNT_ARGS is a list of options
+  "$cowstore" mount "${allow_other[@]}" ${COWSTORE_MOUNT_ARGS:-} --preserve-ownership --session bench "$lower" "$view" >/dev/null || return 1
   local status; status=$("$cowstore" status --json) || return 1
   layer=$(jq -r '.[] | select(.name == "bench") | .deltaDirectory' <<<"$status")
   daemon_pid=$(jq -r '.[] | select(.name == "bench") | .pid' <<<"$status")
@@ -236,8 +246,8 @@ w_meta() {
     for op in create stat rename unlink; do record "$1" "$op" "$(meta_field "$op" <<<"$out")"; done
   fi
 }
-for w in randread_cold randread_warm read_1m randwrite write_1m walk meta; do log "workload $w"; each "w_$w"; done
-log "workload PostgreSQL"; each pg_workloads
+w_pg() { pg_workloads "$1"; }
+for w in "${workloads[@]}"; do log "workload $w"; each "w_$w"; done
 for t in "${mounted[@]}"; do
   [ "$t" = cowstore ] && [ -n "$daemon_pid" ] && record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$daemon_pid/status" 2>/dev/null)"
   "unmount_$t" || log "$t: unmount failed"

@@ -10,9 +10,12 @@ namespace CowStore.Core.Cow;
 // Shared plumbing, always called with _ns held: nodes, records, listings, commits, attributes.
 public sealed partial class CowFileSystem
 {
-    // Only this process changes the view, but keep kernel caches short so a bug cannot linger.
-    private const ulong EntryTimeoutSeconds = 1;
-    private const ulong AttrTimeoutSeconds = 1;
+    // The kernel may keep names and attributes for an hour: the base never changes, and every change to the
+    // view is a request through this mount, after which the kernel drops or refreshes what it changed
+    // (the entries and attributes of the directories and inodes involved, sizes and times after writes).
+    // The 1 s it used to be cost a LOOKUP or GETATTR per name and second in steady state (walks, unlinks).
+    private const ulong EntryTimeoutSeconds = 3600;
+    private const ulong AttrTimeoutSeconds = 3600;
 
     /// <summary>Node id of an inode: the inode number, except that the root is node 1 (and inode 1, if any, takes the root's number).</summary>
     private ulong NodeIdOf(ulong ino) => ino == _rootIno ? IFuseFileSystem.RootNodeId : ino == IFuseFileSystem.RootNodeId ? _rootIno : ino;
@@ -385,19 +388,11 @@ public sealed partial class CowFileSystem
     private uint DirectoryLinkCount(InodeRecord record)
     {
         // nlink 0 is a removed directory that is still open (DropLink); it has no listing any more.
-        if (record.Nlink == 0 || !_state.Directories.TryGetValue(record.Ino, out Dictionary<string, DirEntry>? listing))
+        if (record.Nlink == 0 || !_state.Directories.ContainsKey(record.Ino))
         {
             return record.Nlink;
         }
-        uint links = 2;
-        foreach (DirEntry entry in listing.Values)
-        {
-            if (entry.Type == S_IFDIR)
-            {
-                links++;
-            }
-        }
-        return links;
+        return 2 + _state.SubdirectoriesOf(record.Ino);
     }
 
     private void FillEntry(ref FuseEntryOut entry, ulong ino)
@@ -411,7 +406,8 @@ public sealed partial class CowFileSystem
     }
 
     /// <summary>The contents of a regular-file inode, opening its BlockFile on first use; 0 or -errno.</summary>
-    private int GetData(ulong ino, string? origin, out FileData data)
+    /// <param name="created">The inode was just created: it has no delta files yet.</param>
+    private int GetData(ulong ino, string? origin, out FileData data, bool created = false)
     {
         if (_data.TryGetValue(ino, out FileData? existing))
         {
@@ -447,7 +443,11 @@ public sealed partial class CowFileSystem
         string prefix = DataPrefix(ino);
         try
         {
-            BlockFile blocks = BlockFile.Exists(prefix) ? BlockFile.OpenOver(prefix, content, baseSize) : BlockFile.CreateOver(prefix, content, baseSize);
+            // Delta files exist only for inodes with a record (Open sweeps the others): a base file read
+            // without ever being written, or a file just created, has none to look for.
+            BlockFile blocks = !created && record is not null && BlockFile.Exists(prefix)
+                ? BlockFile.OpenOver(prefix, content, baseSize)
+                : BlockFile.CreateOver(prefix, content, baseSize);
             data = new FileData(ino, from, blocks, record);
         }
         catch (IOException e)
@@ -470,9 +470,16 @@ public sealed partial class CowFileSystem
     /// <summary>Closes and deletes the data of an inode whose last link and last handle are gone.</summary>
     private void DeleteData(ulong ino)
     {
+        bool mayHaveFiles = true;
         if (_data.Remove(ino, out FileData? data))
         {
+            // A file that was never written has no delta files: skip the three unlinks (unlink-heavy workloads).
+            mayHaveFiles = data.Blocks.HasDeltaFiles;
             data.Blocks.Dispose();
+        }
+        if (!mayHaveFiles)
+        {
+            return;
         }
         try
         {

@@ -109,7 +109,7 @@ public sealed unsafe partial class CowFileSystem : IFuseFileSystem, IDisposable
             foreach (ulong ino in orphans)
             {
                 state.Inodes.Remove(ino);
-                state.Directories.Remove(ino);
+                state.RemoveDirectory(ino);
             }
             MetadataJournal journal = !exists || !clean || orphans.Count > 0 || new FileInfo(journalPath).Length > OpenCheckpointBytes
                 ? MetadataJournal.WriteCheckpoint(deltaDirectory, rootIno, state)

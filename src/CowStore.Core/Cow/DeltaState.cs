@@ -1,3 +1,5 @@
+using static CowStore.Core.Cow.CowConstants;
+
 namespace CowStore.Core.Cow;
 
 /// <summary>
@@ -13,6 +15,10 @@ internal sealed class DeltaState
 
     /// <summary>Full listings of directories changed in the session; other directories are read from the base.</summary>
     public Dictionary<ulong, Dictionary<string, DirEntry>> Directories { get; } = [];
+
+    // Subdirectories per materialized directory, kept with the listings: a directory's nlink is asked for on
+    // every GETATTR (the kernel re-reads the parent after each create), and counting would be O(entries).
+    private readonly Dictionary<ulong, uint> _subdirectories = [];
 
     /// <summary>Next number for an inode created in the session (persisted implicitly: one past the highest recorded).</summary>
     public ulong NextDeltaIno { get; set; } = DeltaInoBit | 1;
@@ -39,20 +45,44 @@ internal sealed class DeltaState
                 Inodes.Remove(delete.Ino);
                 break;
             case PutDirectoryOp dir:
-                Directories[dir.Ino] = new Dictionary<string, DirEntry>(dir.Entries, StringComparer.Ordinal);
+                var listing = new Dictionary<string, DirEntry>(dir.Entries, StringComparer.Ordinal);
+                Directories[dir.Ino] = listing;
+                _subdirectories[dir.Ino] = (uint)listing.Values.Count(entry => entry.Type == S_IFDIR);
                 break;
             case SetEntryOp set:
-                ListingOf(set.Directory)[set.Name] = set.Entry;
+                Dictionary<string, DirEntry> into = ListingOf(set.Directory);
+                if (into.TryGetValue(set.Name, out DirEntry replaced) && replaced.Type == S_IFDIR)
+                {
+                    _subdirectories[set.Directory]--;
+                }
+                into[set.Name] = set.Entry;
+                if (set.Entry.Type == S_IFDIR)
+                {
+                    _subdirectories[set.Directory]++;
+                }
                 break;
             case RemoveEntryOp remove:
-                ListingOf(remove.Directory).Remove(remove.Name);
+                if (ListingOf(remove.Directory).Remove(remove.Name, out DirEntry removed) && removed.Type == S_IFDIR)
+                {
+                    _subdirectories[remove.Directory]--;
+                }
                 break;
             case DropDirectoryOp drop:
-                Directories.Remove(drop.Ino);
+                RemoveDirectory(drop.Ino);
                 break;
             default:
                 throw new ArgumentException($"unknown journal op {op.GetType().Name}", nameof(op));
         }
+    }
+
+    /// <summary>Subdirectories named in a materialized directory's listing (0 for any other inode).</summary>
+    public uint SubdirectoriesOf(ulong ino) => _subdirectories.GetValueOrDefault(ino);
+
+    /// <summary>Forgets a directory's listing (dropped, or an orphan found at open).</summary>
+    public void RemoveDirectory(ulong ino)
+    {
+        Directories.Remove(ino);
+        _subdirectories.Remove(ino);
     }
 
     /// <summary>The ops that rebuild this state from nothing (a checkpoint).</summary>

@@ -73,6 +73,12 @@ public sealed partial class BlockFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// False while this file never created or opened delta files: deleting it then has nothing to remove
+    /// (stale files under the prefix, from an inode number used before a crash, are swept at open).
+    /// </summary>
+    public bool HasDeltaFiles => Volatile.Read(ref _data) is not null;
+
     /// <summary>True when any block or size change lives in the delta (false: the file is still pure base).</summary>
     public bool IsModified
     {
