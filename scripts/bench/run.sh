@@ -4,8 +4,8 @@
 #
 # Base: a 1 GiB file of random data, 10,000 small files in 100 directories, a PostgreSQL cluster at
 # pgbench scale 20; read-only (a read-only bind mount when root). Targets: a plain copy (cp -a),
-# cowstore (a real session: `cowstore mount`), fuse-overlayfs, kernel overlayfs (root only),
-# unionfs-fuse. Workloads: mount time; first 8 KiB write + fsync into the middle of the 1 GiB file
+# cowstore (a real session: `cowstore mount`), cowstore-wb (the same with --writeback-cache),
+# fuse-overlayfs, kernel overlayfs (root only), unionfs-fuse. Workloads: mount time; first 8 KiB write + fsync into the middle of the 1 GiB file
 # (time, and what the writable layer grew by, from st_blocks); fio 8 KiB random read cold and warm,
 # 1 MiB sequential read cold, 8 KiB random write with an fsync every 32 writes, 1 MiB sequential
 # write; reading the 10,000 small files cold; create/stat/rename/unlink of 5,000 files; PostgreSQL
@@ -15,9 +15,12 @@
 # from other work on a shared machine spreads over the targets instead of skewing one of them.
 #
 #   usage: scripts/bench/run.sh [--quick] [--scale N] [--size 1G] [--runtime S] [--pg-runtime S]
-#                               [--clients N] [--targets copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse]
+#                               [--clients N] [--targets copy,cowstore,cowstore-wb,fuse-overlayfs,overlayfs,unionfs-fuse]
 #                               [--workloads randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg]
+#                               [--repeat N]
 #   --quick: 256 MiB file, scale 2, 3 s fio jobs, 5 s pgbench runs (a smoke run of a minute or two).
+#   --repeat N: run every workload N times, round-robin over the targets, and report the median (noisy
+#               machines: one slow moment then moves one sample, not the result). Default 1.
 #   --workloads: run only these (mount time and the first write always run); for working on one row.
 # Environment: COWSTORE_BIN (default ./bin/cowstore), META_BENCH (default native/build/meta-bench),
 # COWSTORE_MOUNT_ARGS (extra `cowstore mount` options, e.g. --no-writeback-cache, to compare settings),
@@ -29,8 +32,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 cowstore=${COWSTORE_BIN:-$repo/bin/cowstore}
 meta=${META_BENCH:-$repo/native/build/meta-bench}
 pgbin=/usr/lib/postgresql/15/bin
-size=1G scale=20 runtime=10 pg_runtime=20 clients=2 small_dirs=100 small_per_dir=100 meta_count=5000
-targets=copy,cowstore,fuse-overlayfs,overlayfs,unionfs-fuse
+size=1G scale=20 runtime=10 pg_runtime=20 clients=2 repeat=1 small_dirs=100 small_per_dir=100 meta_count=5000
+targets=copy,cowstore,cowstore-wb,fuse-overlayfs,overlayfs,unionfs-fuse
 workloads=randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg
 usage() { sed -n '/^#   usage/,/^#   --quick/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -43,11 +46,13 @@ while [ $# -gt 0 ]; do
     --clients) clients=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --workloads) workloads=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
     *) usage ;;
   esac
 done
 IFS=, read -r -a targets <<<"$targets"
 IFS=, read -r -a workloads <<<"$workloads"
+[[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "bench: --repeat needs a positive number" >&2; exit 2; }
 for w in "${workloads[@]}"; do
   case $w in randread_cold|randread_warm|read_1m|randwrite|write_1m|walk|meta|pg) ;; *) echo "bench: unknown workload $w" >&2; exit 2 ;; esac
 done
@@ -60,7 +65,7 @@ done
 for t in "${targets[@]}"; do
   case $t in
     copy) ;;
-    cowstore) [ -x "$cowstore" ] || missing+=("$cowstore (make build, or set COWSTORE_BIN)") ;;
+    cowstore|cowstore-wb) [ -x "$cowstore" ] || missing+=("$cowstore (make build, or set COWSTORE_BIN)") ;;
     fuse-overlayfs) command -v fuse-overlayfs >/dev/null || missing+=(fuse-overlayfs) ;;
     unionfs-fuse) command -v unionfs >/dev/null || missing+=("unionfs (package unionfs-fuse)") ;;
     overlayfs) $root || { echo "bench: kernel overlayfs needs root; skipped" >&2; } ;;
@@ -98,9 +103,9 @@ pg_running=""
 cleanup() {
   set +e
   [ -n "$pg_running" ] && as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg_running" >/dev/null 2>&1
-  if [ -x "$cowstore" ] && mountpoint -q "$work/mnt-cowstore" 2>/dev/null; then
-    timeout 60 "$cowstore" umount "$work/mnt-cowstore" >/dev/null 2>&1
-  fi
+  for m in "$work/mnt-cowstore" "$work/mnt-cowstore-wb"; do
+    [ -x "$cowstore" ] && mountpoint -q "$m" 2>/dev/null && timeout 60 "$cowstore" umount "$m" >/dev/null 2>&1
+  done
   for m in "$work"/mnt-* "$work/base-ro"; do
     mountpoint -q "$m" 2>/dev/null || continue
     fusermount3 -u "$m" 2>/dev/null || umount "$m" 2>/dev/null || umount -l "$m"
@@ -154,18 +159,23 @@ fi
 # ------------------------------------------------------------------------------------------- targets
 # mount_<target> makes $view (the writable directory) and $layer (what holds the writes) ready;
 # unmount_<target> undoes it. Each target gets a fresh layer.
-view="" layer="" daemon_pid=""
+view="" layer=""
 mount_copy() { view=$work/copy; layer=$view; cp -a "$lower" "$view" && sync; }
 unmount_copy() { rm -rf "$work/copy"; }
-mount_cowstore() {
-  view=$work/mnt-cowstore; mkdir -p "$view"
+declare -A daemon_pids
+cowstore_session() {   # cowstore_session TARGET [mount options...]: a real session named after the target
+  local t=$1; shift
+  view=$work/mnt-$t; mkdir -p "$view"
   # shellcheck disable=SC2086  # COWSTORE_MOUNT_ARGS is a list of options
-  "$cowstore" mount "${allow_other[@]}" ${COWSTORE_MOUNT_ARGS:-} --preserve-ownership --session bench "$lower" "$view" >/dev/null || return 1
+  "$cowstore" mount "${allow_other[@]}" ${COWSTORE_MOUNT_ARGS:-} "$@" --preserve-ownership --session "$t" "$lower" "$view" >/dev/null || return 1
   local status; status=$("$cowstore" status --json) || return 1
-  layer=$(jq -r '.[] | select(.name == "bench") | .deltaDirectory' <<<"$status")
-  daemon_pid=$(jq -r '.[] | select(.name == "bench") | .pid' <<<"$status")
+  layer=$(jq -r --arg t "$t" '.[] | select(.name == $t) | .deltaDirectory' <<<"$status")
+  daemon_pids[$t]=$(jq -r --arg t "$t" '.[] | select(.name == $t) | .pid' <<<"$status")
 }
-unmount_cowstore() { "$cowstore" umount "$work/mnt-cowstore" >/dev/null || return 1; rm -rf "${COWSTORE_HOME:?}"/*; }
+mount_cowstore() { cowstore_session cowstore; }
+mount_cowstore-wb() { cowstore_session cowstore-wb --writeback-cache; }
+unmount_cowstore() { "$cowstore" umount "$work/mnt-cowstore" >/dev/null && "$cowstore" discard --yes cowstore >/dev/null; }
+unmount_cowstore-wb() { "$cowstore" umount "$work/mnt-cowstore-wb" >/dev/null && "$cowstore" discard --yes cowstore-wb >/dev/null; }
 overlay_dirs() {   # overlay_dirs TARGET: its own upper and work directories and mountpoint
   local up=$work/upper-$1 wk=$work/work-$1
   rm -rf "$up" "$wk"; mkdir -p "$up" "$wk" "$work/mnt-$1"
@@ -190,7 +200,8 @@ fio_bw() {   # fio_bw FILE RW BS [extra fio args...] -> MiB/s
   jq -r ".jobs[0].$kind.bw_bytes / 1048576" <<<"$out"
 }
 meta_field() { awk -v p="$1" '$1 == p { print $4 }'; }   # ops/s of one meta-bench phase
-record() { result[$1,$2]=${3:-fail}; }
+record() { result[$1,$2]+="${3:-fail} "; }   # one sample more; the report shows the median
+median() { tr ' ' '\n' <<<"$1" | grep -E '^-?[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.4f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 # Targets are mounted one after the other (mount time and first write measured alone), then every
 # workload runs on all targets back to back, so a load change on a shared machine hits all of them
 # alike instead of whichever target happened to be running.
@@ -200,7 +211,8 @@ pg_workloads() {   # PostgreSQL on one target: start + stop growth, then both pg
   as_pg chmod 0700 "$pg" 2>/dev/null || true
   sync; before=$(allocated "${layers[$t]}")
   if pg_start "$pg" && pg_stop "$pg"; then
-    sync; record "$t" pg_idle_bytes $(( $(allocated "${layers[$t]}") - before ))
+    # The growth of the first start + stop on a fresh layer; later rounds would find the files already there.
+    sync; [ "$round" -eq 1 ] && record "$t" pg_idle_bytes $(( $(allocated "${layers[$t]}") - before ))
     if pg_start "$pg"; then
       record "$t" tpcb "$(pgbench_tps)"
       record "$t" select "$(pgbench_tps -S)"
@@ -247,9 +259,14 @@ w_meta() {
   fi
 }
 w_pg() { pg_workloads "$1"; }
-for w in "${workloads[@]}"; do log "workload $w"; each "w_$w"; done
+for ((round = 1; round <= repeat; round++)); do
+  for w in "${workloads[@]}"; do
+    if [ "$repeat" -gt 1 ]; then log "workload $w, round $round of $repeat"; else log "workload $w"; fi
+    each "w_$w"
+  done
+done
 for t in "${mounted[@]}"; do
-  [ "$t" = cowstore ] && [ -n "$daemon_pid" ] && record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$daemon_pid/status" 2>/dev/null)"
+  [ -n "${daemon_pids[$t]:-}" ] && record "$t" rss "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/${daemon_pids[$t]}/status" 2>/dev/null)"
   "unmount_$t" || log "$t: unmount failed"
 done
 log "done in $(awk -v s="$(since "$started")" 'BEGIN { printf "%.0f", s }') s"
@@ -280,7 +297,7 @@ rows=(
 value() {   # formatted value of target/key
   local v=${result[$1,$2]:-}
   [ -z "$v" ] && { echo "–"; return; }
-  [ "$v" = fail ] && { echo "fail"; return; }
+  v=$(median "$v"); [ -z "$v" ] && { echo "fail"; return; }
   case $2 in
     first_write_bytes|pg_idle_bytes) awk -v x="$v" 'BEGIN { printf "%.0f", x / 1024 }' ;;
     mount) awk -v x="$v" 'BEGIN { printf "%.2f", x }' ;;
@@ -289,14 +306,14 @@ value() {   # formatted value of target/key
   esac
 }
 ratio() {   # ratio of target a to target b for key
-  local a=${result[$1,$3]:-} b=${result[$2,$3]:-}
+  local a b; a=$(median "${result[$1,$3]:-}") b=$(median "${result[$2,$3]:-}")
   [[ $a =~ ^[0-9.]+$ && $b =~ ^[0-9.]+$ ]] || { echo "–"; return; }
   awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf (a / b >= 100 ? "%.0f×" : "%.2f×"), a / b; else print "–" }'
 }
 {
   echo
   echo "cowstore benchmark, $(date -u '+%F %H:%M UTC'); kernel $(uname -r); $(nproc) × $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
-  echo "base: $size random file, $((small_dirs * small_per_dir)) small files, PostgreSQL 15 at pgbench scale $scale ($(awk -v b="$base_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }') in all); fio psync, one job, ${runtime} s each; pgbench $clients clients, ${pg_runtime} s each; $($root && echo "caches dropped before cold workloads" || echo "not root: caches not dropped")"
+  echo "base: $size random file, $((small_dirs * small_per_dir)) small files, PostgreSQL 15 at pgbench scale $scale ($(awk -v b="$base_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }') in all); fio psync, one job, ${runtime} s each; pgbench $clients clients, ${pg_runtime} s each; $([ "$repeat" -gt 1 ] && echo "median of $repeat interleaved rounds; ")$($root && echo "caches dropped before cold workloads" || echo "not root: caches not dropped")"
   echo
   header="| workload | unit |"; sep="|---|---|"
   for t in "${names[@]}"; do header+=" $(label "$t") |"; sep+="---:|"; done

@@ -103,6 +103,30 @@ public sealed class CowNamespaceTests
     }
 
     [Fact]
+    public void DirectoryNlink_FollowsSubdirectories_ThroughRenamesAndReopen()
+    {
+        using var f = new CowFixture(StandardBase.Build);
+        var entry = default(FuseEntryOut);
+        Assert.Equal(4u, f.Attr("").Nlink); // db, empty
+        Assert.Equal(0, f.Fs.Mkdir(R, Root, "x"u8, 0x1ED, 0, ref entry));
+        Assert.Equal(0, f.Fs.Mkdir(R, Root, "y"u8, 0x1ED, 0, ref entry));
+        Assert.Equal(6u, f.Attr("").Nlink);
+        Assert.Equal(0, f.Fs.Rename(R, Root, "x"u8, Root, "empty"u8, 0)); // a directory over a directory
+        Assert.Equal(5u, f.Attr("").Nlink);
+        Assert.Equal(0, f.Fs.Rename(R, Root, "y"u8, f.Node("db"), "y"u8, 0)); // moves to another directory
+        Assert.Equal(4u, f.Attr("").Nlink);
+        Assert.Equal(4u, f.Attr("db").Nlink); // sub, y
+        f.WriteFile("file", "x"u8.ToArray());
+        Assert.Equal(0, f.Fs.Rename(R, Root, "file"u8, f.Node("db"), "zz"u8, 0)); // files do not count
+        Assert.Equal(4u, f.Attr("db").Nlink);
+        Assert.Equal(0, f.Fs.Rmdir(R, f.Node("db"), "y"u8));
+        Assert.Equal(3u, f.Attr("db").Nlink);
+        f.Reopen();
+        Assert.Equal(4u, f.Attr("").Nlink);
+        Assert.Equal(3u, f.Attr("db").Nlink);
+    }
+
+    [Fact]
     public void Forget_DropsNodes_ButNotState()
     {
         using var f = new CowFixture(StandardBase.Build);

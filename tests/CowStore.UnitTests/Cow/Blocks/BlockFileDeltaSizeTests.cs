@@ -108,6 +108,36 @@ public sealed class BlockFileDeltaSizeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ZerosOverDeltaBlocksAreWrittenInPlace()
+    {
+        // A database rewriting a page with zeros must not punch and refill extents (each fdatasync would then
+        // commit the filesystem journal); zeros over base blocks still cost no space.
+        using var dir = new BlockTestDirectory();
+        string basePath = CreateSparseBase(dir, 64 * MiB, 5);
+        string prefix = dir.PathOf("delta");
+        byte[] page = new byte[2 * B];
+        new Random(5).NextBytes(page);
+        using (BlockFile file = BlockFile.Create(prefix, basePath, 64 * MiB))
+        {
+            Assert.Equal(page.Length, file.Write(MiB, page));
+            Assert.Equal(0, file.Sync(false));
+            Assert.Equal(2 * B, DataAllocated(prefix));
+            Assert.Equal(page.Length, file.Write(MiB, new byte[2 * B]));
+            Assert.Equal(2 * B, file.Write(8 * MiB, new byte[2 * B])); // over base blocks
+            Assert.Equal(0, file.Sync(false));
+            Assert.Equal(2 * B, DataAllocated(prefix));
+        }
+        using BlockFile reopened = BlockFile.Open(prefix, basePath, 64 * MiB);
+        foreach (long at in new[] { MiB, 8 * MiB })
+        {
+            byte[] check = new byte[2 * B];
+            check[0] = 1;
+            Assert.Equal(check.Length, reopened.Read(at, check));
+            Assert.DoesNotContain(check, b => b != 0);
+        }
+    }
+
+    [Fact]
     public void FallocateAndOpenCopyNoBaseData()
     {
         using var dir = new BlockTestDirectory();
