@@ -200,7 +200,7 @@ fio_bw() {   # fio_bw FILE RW BS [extra fio args...] -> MiB/s
   jq -r ".jobs[0].$kind.bw_bytes / 1048576" <<<"$out"
 }
 meta_field() { awk -v p="$1" '$1 == p { print $4 }'; }   # ops/s of one meta-bench phase
-record() { result[$1,$2]+="${3:-fail} "; }   # one sample more; the report shows the median
+record() { result[$1,$2]+="${3:-fail} "; log "  $1 $2 ${3:-fail}"; }   # one sample more; the report shows the median
 median() { tr ' ' '\n' <<<"$1" | grep -E '^-?[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.4f\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 # Targets are mounted one after the other (mount time and first write measured alone), then every
 # workload runs on all targets back to back, so a load change on a shared machine hits all of them
