@@ -27,10 +27,13 @@ public sealed partial class BlockFile
             }
             int count = (int)Math.Min(destination.Length, size - offset);
             long end = offset + count;
-            PrefetchIfFragmented(offset, end);
-            for (long position = offset; position < end;)
+            bool delta = IsDeltaRun(offset / BlockSize, out long runEnd);
+            if (runEnd * BlockSize < end)
             {
-                bool delta = IsDeltaRun(position / BlockSize, out long runEnd);
+                PrefetchRuns(offset, end);
+            }
+            for (long position = offset; ;)
+            {
                 long stop = Math.Min(end, runEnd * BlockSize);
                 Span<byte> part = destination.Slice((int)(position - offset), (int)(stop - position));
                 int r = delta ? BlockIo.PReadZeroFilled(_data, part, position) : ReadBase(part, position);
@@ -39,8 +42,12 @@ public sealed partial class BlockFile
                     return r;
                 }
                 position = stop;
+                if (position >= end)
+                {
+                    return count;
+                }
+                delta = IsDeltaRun(position / BlockSize, out runEnd);
             }
-            return count;
         }
         finally
         {
@@ -155,21 +162,10 @@ public sealed partial class BlockFile
     /// <summary>
     /// A read that alternates between base and delta (a file rewritten in many small places, read in readahead
     /// windows) would wait for one scattered disk read per run in turn: ask for all runs first so the disk
-    /// serves them together. Advice only, under the caller's reader lock.
+    /// serves them together. Advice only, under the caller's reader lock; a single-run read never gets here.
     /// </summary>
-    private void PrefetchIfFragmented(long offset, long end)
+    private void PrefetchRuns(long offset, long end)
     {
-        const int FragmentedRuns = 3;
-        int runs = 0;
-        for (long position = offset; position < end && runs < FragmentedRuns; runs++)
-        {
-            IsDeltaRun(position / BlockSize, out long runEnd);
-            position = Math.Min(end, runEnd * BlockSize);
-        }
-        if (runs < FragmentedRuns)
-        {
-            return;
-        }
         for (long position = offset; position < end;)
         {
             bool delta = IsDeltaRun(position / BlockSize, out long runEnd);

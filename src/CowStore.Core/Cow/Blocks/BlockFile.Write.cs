@@ -158,10 +158,10 @@ public sealed partial class BlockFile
                         stop += BlockSize;
                     }
                 }
-                // Zeros written over blocks already in the delta are plain writes: punching a hole there and
-                // filling it again (a database rewriting a page) would change extents, and every fdatasync
-                // would then commit the data file's journal too.
-                r = zeroRun && (zeros || !AllInDelta(position, stop))
+                // Zeros become a hole only where the write changes the map (base blocks, growth); over blocks
+                // already in the delta they are plain writes: punching and refilling (a database rewriting a
+                // page) would change extents, and every fdatasync would then commit the data file's journal too.
+                r = zeroRun && (zeros || ChangesMap(position, stop - position))
                     ? BlockIo.ZeroRange(_data!, position, stop - position)
                     : BlockIo.PWriteFull(_data!, source.Slice((int)(position - offset), (int)(stop - position)), position);
                 position = stop;
@@ -211,18 +211,6 @@ public sealed partial class BlockFile
         {
             _failedErrno = Errno.EIO;
         }
-    }
-
-    /// <summary>True when every block of [start, end) lies within the file and already lives in the delta.</summary>
-    private bool AllInDelta(long start, long end)
-    {
-        if (_log is null || end > BlockCountOf(_map.Size) * BlockSize)
-        {
-            return false;
-        }
-        long first = start / BlockSize;
-        long last = Math.Min(end / BlockSize, _map.LimitBlock);
-        return first >= last || !_map.Bits.AnyClear(first, last - first);
     }
 
     private static bool IsZeroBlock(ReadOnlySpan<byte> source, long start) =>
