@@ -17,16 +17,11 @@ public sealed class SnapshotCrashTests(ITestOutputHelper log)
     {
         using var sandbox = new SessionSandbox();
         string head = BuildChain(sandbox, commits: 12, ephemeral: false);
-        string twinHome = Path.Combine(sandbox.Root, "twin-home");
-        SnapshotVerbSandbox.CopyTree(sandbox.Home, twinHome);
-        var clock = Stopwatch.StartNew();
-        CommandResult reference = CowstoreCommand.Run(twinHome, "squash", head);
-        clock.Stop();
-        Assert.True(reference.ExitCode == 0, reference.ToString());
+        (CommandResult reference, TimeSpan duration, _) = RunOnTwins(sandbox, ["squash", head]);
         string expected = reference.LastLine;
 
-        int kills = KillAtSpreadPoints(sandbox, clock.Elapsed, ["squash", head], () => sandbox.SnapshotIds().Contains(expected));
-        log.WriteLine($"uninterrupted squash {clock.ElapsedMilliseconds} ms; {kills} killed");
+        int kills = KillAtSpreadPoints(sandbox, duration, ["squash", head], () => sandbox.SnapshotIds().Contains(expected));
+        log.WriteLine($"uninterrupted squash {duration.TotalMilliseconds:F0} ms; {kills} killed");
         Assert.True(kills > 0, "no squash was interrupted");
         Assert.Equal(expected, sandbox.CowstoreOk("squash", head).LastLine);
         sandbox.CowstoreOk("verify");
@@ -43,16 +38,11 @@ public sealed class SnapshotCrashTests(ITestOutputHelper log)
         sandbox.CowstoreOk("tag", kept, "kept");
         BuildChain(sandbox, commits: 25, ephemeral: true); // a dead branch of 25 snapshots and packs
         List<string> live = SnapshotVerbSandbox.SnapshotIds(sandbox).Where(id => id == kept || IsAncestor(sandbox, id, kept)).ToList();
-        string twinHome = Path.Combine(sandbox.Root, "twin-home");
-        SnapshotVerbSandbox.CopyTree(sandbox.Home, twinHome);
-        var clock = Stopwatch.StartNew();
-        CommandResult reference = CowstoreCommand.Run(twinHome, "gc");
-        clock.Stop();
-        Assert.True(reference.ExitCode == 0, reference.ToString());
+        (CommandResult reference, TimeSpan duration, string twinHome) = RunOnTwins(sandbox, ["gc"]);
         Assert.Contains("freed 25 snapshots", reference.Output, StringComparison.Ordinal);
 
-        int kills = KillAtSpreadPoints(sandbox, clock.Elapsed, ["gc"], () => sandbox.SnapshotIds().Count == live.Count);
-        log.WriteLine($"uninterrupted gc {clock.ElapsedMilliseconds} ms; {kills} killed");
+        int kills = KillAtSpreadPoints(sandbox, duration, ["gc"], () => sandbox.SnapshotIds().Count == live.Count);
+        log.WriteLine($"uninterrupted gc {duration.TotalMilliseconds:F0} ms; {kills} killed");
         Assert.True(kills > 0, "no gc was interrupted");
         sandbox.CowstoreOk("gc");
         Assert.Equal(live.Order(StringComparer.Ordinal).ToList(), sandbox.SnapshotIds());
@@ -63,6 +53,29 @@ public sealed class SnapshotCrashTests(ITestOutputHelper log)
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(sandbox.StoreDirectory(), "tmp")));
         (string check, _) = sandbox.Mount("kept", "check");
         Assert.Equal(3, Directory.EnumerateFiles(check, "f*.bin").Count());
+    }
+
+    /// <summary>
+    /// Runs the command uninterrupted on two copies of the state and returns the last result, the shorter
+    /// duration and the last copy's home. One run alone can be slowed by a cold start, and kill points spread
+    /// over an inflated duration would all land after the command finished.
+    /// </summary>
+    private static (CommandResult Result, TimeSpan Duration, string TwinHome) RunOnTwins(SessionSandbox sandbox, string[] command)
+    {
+        TimeSpan shortest = TimeSpan.MaxValue;
+        CommandResult? result = null;
+        string twinHome = "";
+        for (int twin = 0; twin < 2; twin++)
+        {
+            twinHome = Path.Combine(sandbox.Root, $"twin-home-{twin}");
+            SnapshotVerbSandbox.CopyTree(sandbox.Home, twinHome);
+            var clock = Stopwatch.StartNew();
+            result = CowstoreCommand.Run(twinHome, command);
+            clock.Stop();
+            Assert.True(result.ExitCode == 0, result.ToString());
+            shortest = clock.Elapsed < shortest ? clock.Elapsed : shortest;
+        }
+        return (result!, shortest, twinHome);
     }
 
     /// <summary>Starts the command repeatedly and kills it after growing fractions of <paramref name="duration"/>; after each kill verify must pass.</summary>
