@@ -43,6 +43,7 @@ public sealed partial class BlockFile
                 }
                 return r;
             }
+            _syncedSinceWrite = true;
             compact = _log.Length > _log.CompactThreshold;
         }
         finally

@@ -23,6 +23,7 @@ public sealed partial class BlockFile
         {
             return -Errno.EFBIG;
         }
+        bool inPlace = false;
         _lock.EnterReadLock();
         try
         {
@@ -36,12 +37,21 @@ public sealed partial class BlockFile
                 // Steady state: every touched block already lives in the delta and the size stays; the map is
                 // not touched, so concurrent writers only share the reader lock.
                 int r = WriteBlocks(offset, source, source.Length, zeros: false);
-                return r < 0 ? r : source.Length;
+                if (r < 0)
+                {
+                    return r;
+                }
+                inPlace = true;
             }
         }
         finally
         {
             _lock.ExitReadLock();
+        }
+        if (inPlace)
+        {
+            ExtendRunwayAfterWrite(offset, offset + source.Length);
+            return source.Length;
         }
 
         _lock.EnterWriteLock();
@@ -53,12 +63,17 @@ public sealed partial class BlockFile
                 return blocked;
             }
             int r = ChangeRange(offset, source, source.Length, zeros: false, Math.Max(_map.Size, offset + source.Length));
-            return r < 0 ? r : source.Length;
+            if (r < 0)
+            {
+                return r;
+            }
         }
         finally
         {
             _lock.ExitWriteLock();
         }
+        ExtendRunwayAfterWrite(offset, offset + source.Length);
+        return source.Length;
     }
 
     /// <summary>True when writing [offset, offset+length) needs a map change (a base block, growth, or no delta yet).</summary>

@@ -98,10 +98,12 @@ internal static unsafe class BlockIo
             return 0;
         }
         int punched = FAllocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length);
-        if (punched != -Errno.EOPNOTSUPP)
-        {
-            return punched;
-        }
+        return punched != -Errno.EOPNOTSUPP ? punched : WriteZeros(fd, offset, length);
+    }
+
+    /// <summary>Writes real zeros over [offset, offset+length) (allocated blocks, unlike a hole); returns 0 or -errno.</summary>
+    public static int WriteZeros(SafeFd fd, long offset, long length)
+    {
         for (long done = 0; done < length;)
         {
             int chunk = (int)Math.Min(ZeroChunk, length - done);

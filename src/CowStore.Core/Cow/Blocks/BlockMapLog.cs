@@ -18,18 +18,22 @@ internal sealed class BlockMapLog : IDisposable
     public const uint FormatVersion = 1;
     private const int MaxRecordsPerAppend = 4;
     private const long MinCompactThreshold = 64 * 1024;
+    private const int PreallocationUnit = 4096;
+    private const int MaxPreallocation = 256 * 1024;
 
     private static ReadOnlySpan<byte> Magic => "CSBLKMAP"u8;
 
     private readonly Lock _appendLock = new();
     private SafeFd _fd;
     private bool _bootRecordPending; // this boot has not appended yet: its first append starts with a Boot record
+    private long _fileLength;        // >= Length: the file may end in zeros written ahead of the records
 
     private BlockMapLog(string path, SafeFd fd, long length)
     {
         MapPath = path;
         _fd = fd;
         Length = length;
+        _fileLength = length;
         CompactThreshold = MinCompactThreshold;
     }
 
@@ -165,6 +169,7 @@ internal sealed class BlockMapLog : IDisposable
             {
                 Encode(record, buffer.Slice(count++ * RecordSize, RecordSize));
             }
+            GrowAhead(Length + (count * RecordSize));
             // A failed or short append leaves at most a torn record at Length; the next append overwrites it
             // in place (records are fixed-size), so garbage never ends up in front of a valid record.
             int r = BlockIo.PWriteFull(_fd, buffer[..(count * RecordSize)], Length);
@@ -173,8 +178,30 @@ internal sealed class BlockMapLog : IDisposable
                 return r;
             }
             Length += count * RecordSize;
+            _fileLength = Math.Max(_fileLength, Length);
             _bootRecordPending = false;
             return 0;
+        }
+    }
+
+    /// <summary>
+    /// Under the append lock: before records would grow the file, grows it with zeros, doubling up to 256 KiB
+    /// at a time. An append inside the file leaves i_size alone, so its fdatasync need not commit the ext4
+    /// journal (it did on every sync that followed new records). Readers treat the zeros as a torn tail
+    /// (a zero record fails its CRC and nothing valid follows) and cut them at open. Best effort: when the
+    /// zeros cannot be written (a full disk) the append grows the file itself, as without it.
+    /// </summary>
+    private void GrowAhead(long needed)
+    {
+        if (needed <= _fileLength)
+        {
+            return;
+        }
+        long target = Math.Max(needed, Math.Min(2 * _fileLength, _fileLength + MaxPreallocation));
+        target = (target + PreallocationUnit - 1) / PreallocationUnit * PreallocationUnit;
+        if (BlockIo.WriteZeros(_fd, Length, target - Length) == 0)
+        {
+            _fileLength = target;
         }
     }
 
@@ -253,6 +280,7 @@ internal sealed class BlockMapLog : IDisposable
         // The rename is done: from here the new log is the log, even if the directory fsync fails.
         (_fd, compacted._fd) = (compacted._fd, _fd);
         Length = compacted.Length;
+        _fileLength = compacted._fileLength;
         SyncedLength = compacted.SyncedLength;
         compacted.Dispose();
         UpdateThreshold(state);

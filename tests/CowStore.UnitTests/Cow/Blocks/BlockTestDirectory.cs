@@ -22,6 +22,20 @@ internal sealed class BlockTestDirectory : IDisposable
 
     public string PathOf(string name) => Path.Combine(Root, name);
 
+    /// <summary>Bytes allocated to the data file of the delta at <paramref name="prefix"/> (0 when it does not exist).</summary>
+    public static long DataAllocated(string prefix)
+    {
+        string path = prefix + ".data";
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+        using var process = Process.Start(new ProcessStartInfo("stat", $"-c %b {path}") { RedirectStandardOutput = true })!;
+        long blocks = long.Parse(process.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        process.WaitForExit();
+        return blocks * 512;
+    }
+
     /// <summary>Writes a base file (content given) and makes it read-only like a /nix/store file.</summary>
     public string CreateBase(string name, ReadOnlySpan<byte> content)
     {
