@@ -36,9 +36,13 @@ public sealed class BlockFileModelTests
             {
                 string context = $"seed {seed} step {step}";
                 int dice = random.Next(100);
-                if (dice < 35)
+                if (dice < 31)
                 {
                     RandomWrite(random, file, reference, context);
+                }
+                else if (dice < 35)
+                {
+                    LogWrites(random, file, reference, context);
                 }
                 else if (dice < 43)
                 {
@@ -123,6 +127,24 @@ public sealed class BlockFileModelTests
         byte[] data = random.Next(4) == 0 ? new byte[length] : RandomContent(random, length);
         Assert.True(length == file.Write(offset, data), context);
         reference.Write(offset, data);
+    }
+
+    /// <summary>
+    /// A log writer: a few pages, each the same or the next one, with a sync before each (what prepares
+    /// blocks ahead, BlockFile.Runway).
+    /// </summary>
+    private static void LogWrites(Random random, BlockFile file, BlockFileReference reference, string context)
+    {
+        long offset = random.Next(0, MaxSize) / B * B;
+        for (int i = random.Next(2, 5); i > 0; i--)
+        {
+            int length = random.Next(1, 3) * B;
+            byte[] data = RandomContent(random, length);
+            Assert.True(length == file.Write(offset, data), $"{context}: log write {offset}+{length}");
+            reference.Write(offset, data);
+            Assert.Equal(0, file.Sync(false));
+            offset += random.Next(3) == 0 ? 0 : length;
+        }
     }
 
     private static void RandomFallocate(Random random, BlockFile file, BlockFileReference reference, string context)
