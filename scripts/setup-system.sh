@@ -63,3 +63,10 @@ set_nix_option() { # set_nix_option KEY VALUE: replace the KEY line or append it
 set_nix_option build-users-group ""
 set_nix_option sandbox false
 set_nix_option substituters ""
+# One real store path for the tests that need any: a fresh machine's store stays empty until the
+# first nix-build, and the unit tests run before the Nix integration tests build theirs.
+store_sample=$(mktemp -d)
+mkdir "$store_sample/cowstore-test-store-path"
+echo "a real /nix/store path for cowstore's tests" > "$store_sample/cowstore-test-store-path/README"
+nix-store --add "$store_sample/cowstore-test-store-path" >/dev/null
+rm -rf "$store_sample"
