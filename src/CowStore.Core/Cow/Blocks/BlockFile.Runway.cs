@@ -40,7 +40,7 @@ public sealed partial class BlockFile
         {
             return;
         }
-        if (Math.Min(start + RunwayLength, _map.Size / BlockSize * BlockSize) <= start)
+        if (RunwayStop(start) <= start)
         {
             return; // the writer appends at the end of the file: nothing ahead to prepare
         }
@@ -49,9 +49,8 @@ public sealed partial class BlockFile
         {
             if (ModificationBlocked() == 0 && _log is not null)
             {
-                long stop = Math.Min(start + RunwayLength, _map.Size / BlockSize * BlockSize);
                 _runwayStart = start;
-                _runwayEnd = PrepareBlocks(start, stop);
+                _runwayEnd = PrepareBlocks(start, RunwayStop(start)); // Size again: it may have moved before the lock
             }
         }
         finally
@@ -59,6 +58,9 @@ public sealed partial class BlockFile
             _lock.ExitWriteLock();
         }
     }
+
+    /// <summary>Where a runway from <paramref name="start"/> ends: RunwayLength on, never past the last full block within Size.</summary>
+    private long RunwayStop(long start) => Math.Min(start + RunwayLength, _map.Size / BlockSize * BlockSize);
 
     /// <summary>
     /// Under the writer lock: copies the base blocks of [start, stop) into the delta and fills the data file's

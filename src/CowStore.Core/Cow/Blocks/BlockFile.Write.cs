@@ -23,7 +23,17 @@ public sealed partial class BlockFile
         {
             return -Errno.EFBIG;
         }
-        bool inPlace = false;
+        int r = WriteLocked(offset, source);
+        if (r >= 0)
+        {
+            ExtendRunwayAfterWrite(offset, offset + source.Length);
+        }
+        return r;
+    }
+
+    /// <summary>Write's locking: the reader lock for in-place writes of delta blocks, the writer lock for map changes.</summary>
+    private int WriteLocked(long offset, ReadOnlySpan<byte> source)
+    {
         _lock.EnterReadLock();
         try
         {
@@ -37,21 +47,12 @@ public sealed partial class BlockFile
                 // Steady state: every touched block already lives in the delta and the size stays; the map is
                 // not touched, so concurrent writers only share the reader lock.
                 int r = WriteBlocks(offset, source, source.Length, zeros: false);
-                if (r < 0)
-                {
-                    return r;
-                }
-                inPlace = true;
+                return r < 0 ? r : source.Length;
             }
         }
         finally
         {
             _lock.ExitReadLock();
-        }
-        if (inPlace)
-        {
-            ExtendRunwayAfterWrite(offset, offset + source.Length);
-            return source.Length;
         }
 
         _lock.EnterWriteLock();
@@ -63,17 +64,12 @@ public sealed partial class BlockFile
                 return blocked;
             }
             int r = ChangeRange(offset, source, source.Length, zeros: false, Math.Max(_map.Size, offset + source.Length));
-            if (r < 0)
-            {
-                return r;
-            }
+            return r < 0 ? r : source.Length;
         }
         finally
         {
             _lock.ExitWriteLock();
         }
-        ExtendRunwayAfterWrite(offset, offset + source.Length);
-        return source.Length;
     }
 
     /// <summary>True when writing [offset, offset+length) needs a map change (a base block, growth, or no delta yet).</summary>

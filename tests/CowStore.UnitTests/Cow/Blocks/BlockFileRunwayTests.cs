@@ -23,6 +23,7 @@ public sealed class BlockFileRunwayTests
         new Random(11).NextBytes(content.AsSpan(0, 1024 * 1024));
         string basePath = dir.CreateBase("base", content);
         string prefix = dir.PathOf("delta");
+        var reference = new BlockFileReference(content);
         using (BlockFile file = BlockFile.Create(prefix, basePath, content.Length))
         {
             long start = (1024 * 1024) - (4 * Page);
@@ -30,15 +31,15 @@ public sealed class BlockFileRunwayTests
             {
                 byte[] page = Enumerable.Repeat((byte)(0xA0 + i), Page).ToArray();
                 Assert.Equal(Page, file.Write(start + (i * Page), page));
-                page.CopyTo(content, start + (i * Page));
+                reference.Write(start + (i * Page), page);
                 Assert.Equal(0, file.Sync(false));
             }
             long allocated = BlockTestDirectory.DataAllocated(prefix);
             Assert.InRange(allocated, (3 * Page) + (Runway / 2), (3 * Page) + Runway);
-            AssertContent(content, file);
+            reference.AssertMatches(file, "after the log writes");
         }
         using BlockFile reopened = BlockFile.Open(prefix, basePath, content.Length);
-        AssertContent(content, reopened);
+        reference.AssertMatches(reopened, "after reopen");
     }
 
     [Fact]
@@ -55,10 +56,10 @@ public sealed class BlockFileRunwayTests
         Assert.Equal(0, file.Sync(false));
         long allocated = BlockTestDirectory.DataAllocated(prefix);
         Assert.Equal(file.Size / B * B, allocated);
-        byte[] expected = new byte[file.Size];
-        page.CopyTo(expected, 0);
-        page.CopyTo(expected, Page);
-        AssertContent(expected, file);
+        var reference = new BlockFileReference(new byte[file.Size]);
+        reference.Write(0, page);
+        reference.Write(Page, page);
+        reference.AssertMatches(file, "after the log writes");
     }
 
     [Fact]
@@ -79,13 +80,5 @@ public sealed class BlockFileRunwayTests
         Assert.Equal(Page, file.Write(20 * Page, page)); // synced, but not continuing the previous write
         Assert.Equal(0, file.Sync(false));
         Assert.Equal(9 * Page, BlockTestDirectory.DataAllocated(prefix));
-    }
-
-    private static void AssertContent(byte[] expected, BlockFile file)
-    {
-        Assert.Equal(expected.Length, file.Size);
-        byte[] actual = new byte[expected.Length];
-        Assert.Equal(actual.Length, file.Read(0, actual));
-        Assert.True(expected.AsSpan().SequenceEqual(actual), "the content changed");
     }
 }
