@@ -281,7 +281,8 @@ public sealed partial class CowFileSystem
 
     public int Flush(in FuseRequest request, ulong nodeId, ulong fh, ulong lockOwner)
     {
-        // close(2) is not a durability point; only journal the times writes changed.
+        // Sent only with the writeback cache (handles are NOFLUSH otherwise), after the kernel wrote back
+        // its cached pages. close(2) is not a durability point; only journal the times writes changed.
         if (!_files.TryGetValue(fh, out OpenFile? file) || file.Data.Record is not { TimesDirty: true } record)
         {
             return 0;
@@ -498,9 +499,11 @@ public sealed partial class CowFileSystem
         _files[fh] = new OpenFile(nodeId, data, writable);
         open.Fh = fh;
         // Every change to the contents goes through this mount, so cached pages stay valid across opens.
-        // A read-only handle has nothing for FLUSH to do (times dirtied by writers are journaled at their
-        // own flush and at release): NOFLUSH saves a round trip per close(2), e.g. when reading many small files.
-        open.OpenFlags = (uint)(writable ? OpenFlags.KeepCache : OpenFlags.KeepCache | OpenFlags.NoFlush);
+        // FLUSH has nothing to do that RELEASE (sent right after the last close, without the caller
+        // waiting) does not do as well: close(2) is no durability point and write-through writes have
+        // reported their errors already. NOFLUSH saves a round trip per close(2), e.g. per created file.
+        // With the writeback cache the kernel ignores it and still flushes (its cached pages come first).
+        open.OpenFlags = (uint)(OpenFlags.KeepCache | OpenFlags.NoFlush);
         open.BackingId = 0;
         return 0;
     }
