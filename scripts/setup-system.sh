@@ -45,6 +45,18 @@ done
 # --allow-other for unprivileged users needs this (a stock Debian fuse.conf has it commented out).
 grep -qE '^\s*user_allow_other' /etc/fuse.conf 2>/dev/null || echo user_allow_other >> /etc/fuse.conf
 
+# FUSE over io_uring (Linux 6.14+): the kernel offers it only with fuse.enable_uring=1, off by default.
+# cowstore then serves each CPU's requests on that CPU (docs/ARCHITECTURE.md, "Transport"); without it
+# everything still works through /dev/fuse. fuse is usually built in, so the switch is the sysfs
+# parameter now and a tmpfiles.d line for later boots.
+uring_switch=/sys/module/fuse/parameters/enable_uring
+if [ -w "$uring_switch" ]; then
+  echo 1 > "$uring_switch"
+  echo "w $uring_switch - - - - 1" > /etc/tmpfiles.d/cowstore-fuse-io-uring.conf
+else
+  echo "setup-system: this kernel has no FUSE over io_uring ($uring_switch); cowstore serves through /dev/fuse"
+fi
+
 # Nix, single-user (no nix-daemon on these machines): builds run as the invoking user (root), no
 # sandbox (Debian's nix-bin cannot set one up), and no binary cache, because the build machines are
 # offline and every nix-build would otherwise spend seconds retrying cache.nixos.org.

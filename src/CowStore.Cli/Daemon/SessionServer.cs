@@ -35,8 +35,9 @@ internal static class SessionServer
                 // Commands for the live mount (commit); closed before the filesystem is.
                 using ControlServer control = ControlServer.Start(catalog.State.ControlSocket(name), (request, progress) => LiveCommit.Run(catalog.State, session, request, progress), log);
                 int pid = Environment.ProcessId;
-                catalog.Save(record with { DaemonPid = pid, DaemonStartTime = DaemonProbe.StartTimeOf(pid) });
-                log.WriteLine($"{DateTimeOffset.Now:O} session {name}: serving {record.Base} at {mountPoint} (pid {pid})");
+                string transport = server.Connection.IoUringEnabled ? "io_uring" : "/dev/fuse";
+                catalog.Save(record with { DaemonPid = pid, DaemonStartTime = DaemonProbe.StartTimeOf(pid), Transport = transport });
+                log.WriteLine($"{DateTimeOffset.Now:O} session {name}: serving {record.Base} at {mountPoint} (pid {pid}, FUSE requests through {transport})");
                 onLive(record);
                 WaitForEnd(server, stop, log);
             }
@@ -94,6 +95,8 @@ internal static class SessionServer
             Passthrough = !record.WritebackCache,
             // Unprivileged users mount through the setuid helper; root mounts directly.
             ForceFusermount = Libc.GetEUid() != 0,
+            // An escape hatch, not a setting (mount --help): io_uring is used whenever the kernel offers it.
+            IoUring = Environment.GetEnvironmentVariable("COWSTORE_IO_URING") != "0",
             Log = log,
         };
         try

@@ -25,6 +25,10 @@ internal sealed record SessionStatus
     [JsonPropertyName("mountpoint")]
     public string? Mountpoint { get; init; }
 
+    /// <summary>How the daemon receives FUSE requests: <c>io_uring</c> or <c>/dev/fuse</c>; null when not mounted.</summary>
+    [JsonPropertyName("transport")]
+    public string? Transport { get; init; }
+
     /// <summary><c>mounted</c>, <c>detached</c> or <c>transitioning</c> (starting, or lazily unmounting).</summary>
     [JsonPropertyName("state")]
     public required string State { get; init; }

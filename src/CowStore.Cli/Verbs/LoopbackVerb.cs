@@ -31,6 +31,10 @@ public sealed class LoopbackVerb : IVerb
     [Option("threads", HelpText = "Reader threads serving /dev/fuse (default: number of CPUs, 2 to 8).")]
     public int? Threads { get; set; }
 
+    [Option("no-io-uring", HelpText = "Serve every request through /dev/fuse reads and writes even when the kernel offers FUSE over io_uring " +
+        "(Linux 6.14+ with fuse.enable_uring=1: a queue per CPU, answered on that CPU). Compares the two transports.")]
+    public bool NoIoUring { get; set; }
+
     [Option("writeback-cache", HelpText = "Let the kernel cache writes and send them in large batches (faster small writes; the kernel then owns file sizes and mtimes while files are open).")]
     public bool WritebackCache { get; set; }
 
@@ -67,12 +71,13 @@ public sealed class LoopbackVerb : IVerb
             ForceFusermount = Unprivileged,
             WritebackCache = WritebackCache,
             ReaderThreads = Threads ?? new FuseMountOptions().ReaderThreads,
+            IoUring = !NoIoUring,
             Log = error,
         };
 
         using var fileSystem = OpenDirectory(directory);
         using FuseServer server = MountOrFail(fileSystem, mountPoint, options);
-        output.WriteLine($"mounted {directory} at {mountPoint}");
+        output.WriteLine($"mounted {directory} at {mountPoint} ({(server.Connection.IoUringEnabled ? "FUSE over io_uring" : "/dev/fuse")})");
         output.Flush();
 
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -116,6 +116,7 @@ public sealed class StatusVerb : IVerb
             Head = record.Head,
             WritebackCache = record.WritebackCache,
             Mountpoint = record.Mountpoint,
+            Transport = view.State is SessionState.Mounted or SessionState.Transitioning ? record.Transport : null,
             State = view.State.ToString().ToLowerInvariant(),
             Pid = view.State is SessionState.Mounted or SessionState.Transitioning ? record.DaemonPid : null,
             DeltaBytes = Directory.Exists(record.DeltaDirectory) ? CowFileSystem.MeasureDeltaBytes(record.DeltaDirectory) : 0,

@@ -37,6 +37,8 @@ public static class Errno
     public const int ENODATA = 61;
     public const int EOVERFLOW = 75;
     public const int EOPNOTSUPP = 95;
+    public const int ECONNABORTED = 103;
     public const int ENOTCONN = 107;
+    public const int ECANCELED = 125;
     public const int EDQUOT = 122;
 }

@@ -27,6 +27,9 @@ public sealed class FuseConnection
     /// <summary>The kernel caches writes; it owns size and mtime while a file is open.</summary>
     public bool WritebackCacheEnabled { get; internal set; }
 
+    /// <summary>Requests travel through FUSE over io_uring (a queue per CPU); /dev/fuse carries FORGET and INTERRUPT.</summary>
+    public bool IoUringEnabled { get; internal set; }
+
     /// <summary>Negotiated max_write in bytes.</summary>
     public int MaxWrite { get; internal set; }
 

@@ -21,6 +21,16 @@ public sealed record FuseMountOptions
     /// <summary>Negotiate FUSE_PASSTHROUGH when the kernel offers it and we hold CAP_SYS_ADMIN.</summary>
     public bool Passthrough { get; init; } = true;
 
+    /// <summary>
+    /// Serve requests through FUSE over io_uring when the kernel offers it (Linux 6.14+, module parameter
+    /// <c>fuse.enable_uring=1</c>): a queue per CPU, served on that CPU. /dev/fuse readers stay for what the
+    /// ring does not carry (FORGET, INTERRUPT) and take over if registration fails.
+    /// </summary>
+    public bool IoUring { get; init; } = true;
+
+    /// <summary>io_uring entries (each with its own pinned thread) per online CPU: requests a CPU serves at once.</summary>
+    public int RingEntriesPerCpu { get; init; } = 2;
+
     /// <summary>Dedicated reader threads, each on its own cloned /dev/fuse fd.</summary>
     public int ReaderThreads { get; init; } = Math.Clamp(Environment.ProcessorCount, 2, 8);
 

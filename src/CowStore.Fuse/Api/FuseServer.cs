@@ -17,6 +17,7 @@ public sealed class FuseServer : IDisposable
     private const int BufferMargin = 64 * 1024;
     private const int MinReadBuffer = 8192; // FUSE_MIN_READ_BUFFER
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RegisterTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IFuseFileSystem _fileSystem;
     private readonly string _mountPoint;
@@ -27,11 +28,13 @@ public sealed class FuseServer : IDisposable
     private readonly List<FileDescriptorHandle> _clones = [];
     private readonly List<NativeBuffer> _buffers = [];
     private readonly List<FuseReader> _readers = [];
+    private readonly List<FuseRingWorker> _ringWorkers = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lifecycle = new();
     private int _runningReaders;
     private int _destroyed;
     private bool _initialized;
+    private bool _cloneRefused;
     private bool _freeWhenStopped;
     private int _freed;
     private bool _mounted = true;
@@ -87,6 +90,20 @@ public sealed class FuseServer : IDisposable
 
     /// <summary>Where the filesystem is mounted (absolute).</summary>
     public string MountPoint => _mountPoint;
+
+    /// <summary>Requests answered so far, through /dev/fuse and through each io_uring queue.</summary>
+    public FuseRequestCounts RequestCounts
+    {
+        get
+        {
+            long[] queues = new long[_ringWorkers.Count == 0 ? 0 : _ringWorkers.Max(worker => worker.Queue) + 1];
+            foreach (FuseRingWorker worker in _ringWorkers)
+            {
+                queues[worker.Queue] += worker.Served;
+            }
+            return new FuseRequestCounts(_readers.Sum(reader => reader.Served), queues);
+        }
+    }
 
     /// <summary>Unmounts (umount2 or fusermount3 -u) and waits for the readers to stop.</summary>
     /// <remarks>
@@ -156,42 +173,106 @@ public sealed class FuseServer : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ReaderThreads, "ReaderThreads must be at least 1");
         }
+        if (options.RingEntriesPerCpu < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RingEntriesPerCpu, "RingEntriesPerCpu must be at least 1");
+        }
     }
 
-    /// <summary>Answers INIT on the calling thread, then starts the readers.</summary>
+    /// <summary>Answers INIT on the calling thread, then starts the readers and io_uring entries.</summary>
     private void Start()
     {
         int bufferSize = Math.Max(MinReadBuffer, _options.MaxWrite + BufferMargin);
         NativeBuffer request = Allocate(bufferSize);
         NativeBuffer reply = Allocate(bufferSize);
         AnswerInit(request, reply);
+        if (!Connection.IoUringEnabled)
+        {
+            FreeRingWorkers();
+        }
         _connectionId = MountPoints.FindMount(_mountPoint)?.Minor;
 
-        var fds = new List<int> { _device.Session.Fd };
-        for (int i = 1; i < _options.ReaderThreads; i++)
+        // With io_uring the readers carry only FORGET and INTERRUPT: one is enough.
+        _runningReaders = _ringWorkers.Count;
+        StartReaders(Connection.IoUringEnabled ? 1 : _options.ReaderThreads, bufferSize, request, reply);
+        // The kernel accepts registrations only now that INIT is answered; until every queue has one it
+        // holds new requests back.
+        foreach (FuseRingWorker worker in _ringWorkers)
         {
-            FileDescriptorHandle? clone = CloneDevice();
-            if (clone is null)
-            {
-                break;
-            }
-            _clones.Add(clone);
-            fds.Add(clone.Fd);
+            worker.Start();
         }
+        if (_ringWorkers.Count > 0 && !AllRegistered())
+        {
+            int refused = FuseRingWorker.Refuse(_device.Session.Fd);
+            _log.Warn($"io_uring entries could not all be registered; serving through /dev/fuse (the kernel answered {refused})");
+            Connection.IoUringEnabled = false;
+            StartReaders(_options.ReaderThreads - _readers.Count, bufferSize, null, null);
+        }
+    }
 
-        _runningReaders = _options.ReaderThreads;
-        for (int i = 0; i < _options.ReaderThreads; i++)
+    /// <summary>Starts <paramref name="count"/> more readers, each on its own cloned fd where permitted.</summary>
+    private void StartReaders(int count, int bufferSize, NativeBuffer? firstRequest, NativeBuffer? firstReply)
+    {
+        for (int i = 0; i < count; i++)
         {
+            int index = _readers.Count;
             // Without clones (no access to /dev/fuse) the extra readers share the session fd.
-            int fd = fds[Math.Min(i, fds.Count - 1)];
-            NativeBuffer readerRequest = i == 0 ? request : Allocate(bufferSize);
-            NativeBuffer readerReply = i == 0 ? reply : Allocate(bufferSize);
-            _readers.Add(new FuseReader(i, fd, readerRequest, readerReply, _dispatcher, _log, ReaderStopped));
-        }
-        foreach (FuseReader reader in _readers)
-        {
+            int fd = index == 0 ? _device.Session.Fd : CloneDevice()?.Fd ?? _device.Session.Fd;
+            NativeBuffer readerRequest = i == 0 && firstRequest is not null ? firstRequest : Allocate(bufferSize);
+            NativeBuffer readerReply = i == 0 && firstReply is not null ? firstReply : Allocate(bufferSize);
+            var reader = new FuseReader(index, fd, readerRequest, readerReply, _dispatcher, _log, ReaderStopped);
+            _readers.Add(reader);
+            Interlocked.Increment(ref _runningReaders);
             reader.Start();
         }
+    }
+
+    private bool AllRegistered()
+    {
+        Task<bool>[] registered = [.. _ringWorkers.Select(worker => worker.Registered)];
+        return Task.WaitAll(registered, RegisterTimeout) && Array.TrueForAll(registered, task => task.Result);
+    }
+
+    /// <summary>
+    /// Sets up the io_uring entries (before INIT is answered: agreeing to io_uring and then failing to
+    /// register would stall the mount); false, with the entries freed, when io_uring cannot be used.
+    /// </summary>
+    private bool PrepareRingWorkers()
+    {
+        // The kernel's payload buffer minimum: max(FUSE_MIN_READ_BUFFER, max_write, max_pages pages).
+        int payloadSize = Math.Max(MinReadBuffer, _options.MaxWrite);
+        IReadOnlyList<int> possible = CpuSet.Possible();
+        var online = new HashSet<int>(CpuSet.Online());
+        for (int queue = 0; queue < possible.Count; queue++)
+        {
+            // A queue per possible CPU (the kernel routes by the caller's CPU number); offline CPUs never
+            // send, but the kernel wants every queue registered before it uses the ring.
+            int cpu = possible[queue];
+            bool isOnline = online.Contains(cpu);
+            int entries = isOnline ? _options.RingEntriesPerCpu : 1;
+            for (int index = 0; index < entries; index++)
+            {
+                FuseRingWorker? worker = FuseRingWorker.Create(queue, index, isOnline ? cpu : -1, _device.Session.Fd, payloadSize,
+                    _dispatcher, _log, ReaderStopped, out int errno);
+                if (worker is null)
+                {
+                    _log.Warn($"io_uring_setup failed ({Libc.Describe(errno)}); serving through /dev/fuse");
+                    FreeRingWorkers();
+                    return false;
+                }
+                _ringWorkers.Add(worker);
+            }
+        }
+        return true;
+    }
+
+    private void FreeRingWorkers()
+    {
+        foreach (FuseRingWorker worker in _ringWorkers)
+        {
+            worker.Free();
+        }
+        _ringWorkers.Clear();
     }
 
     private unsafe void AnswerInit(NativeBuffer request, NativeBuffer reply)
@@ -227,7 +308,8 @@ public sealed class FuseServer : IDisposable
             throw new FuseMountException($"cannot mount {_mountPoint}: kernel speaks FUSE {kernel.Major}.{kernel.Minor}, we need 7.x");
         }
 
-        FuseInitOut answer = InitNegotiation.Negotiate(kernel, _options, Capabilities.HasSysAdmin(), out Kernel.FuseInitFlags negotiated);
+        bool ringsReady = InitNegotiation.WantsIoUring(kernel, _options) && PrepareRingWorkers();
+        FuseInitOut answer = InitNegotiation.Negotiate(kernel, _options, Capabilities.HasSysAdmin(), ringsReady, out Kernel.FuseInitFlags negotiated);
         Connection.KernelMinor = kernel.Minor;
         Connection.KernelFlags = InitNegotiation.Offered(kernel);
         Connection.NegotiatedFlags = negotiated;
@@ -235,6 +317,7 @@ public sealed class FuseServer : IDisposable
         Connection.MaxWrite = (int)answer.MaxWrite;
         Connection.PassthroughEnabled = negotiated.HasFlag(Kernel.FuseInitFlags.Passthrough);
         Connection.WritebackCacheEnabled = negotiated.HasFlag(Kernel.FuseInitFlags.WritebackCache);
+        Connection.IoUringEnabled = negotiated.HasFlag(Kernel.FuseInitFlags.OverIoUring);
 
         try
         {
@@ -260,6 +343,10 @@ public sealed class FuseServer : IDisposable
     /// <summary>A new /dev/fuse fd attached to our connection (FUSE_DEV_IOC_CLONE), or null when not permitted.</summary>
     private unsafe FileDescriptorHandle? CloneDevice()
     {
+        if (_cloneRefused)
+        {
+            return null;
+        }
         int fd = Libc.Open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (fd < 0)
         {
@@ -269,6 +356,7 @@ public sealed class FuseServer : IDisposable
             {
                 _log.Warn($"cannot open /dev/fuse to clone the connection ({Libc.Describe(errno)}); readers share one fd");
             }
+            _cloneRefused = true;
             return null;
         }
         var clone = new FileDescriptorHandle(fd);
@@ -277,8 +365,10 @@ public sealed class FuseServer : IDisposable
         {
             _log.Warn($"FUSE_DEV_IOC_CLONE failed ({Libc.Describe(Libc.Errno)}); readers share one fd");
             clone.Dispose();
+            _cloneRefused = true;
             return null;
         }
+        _clones.Add(clone);
         return clone;
     }
 
@@ -289,7 +379,8 @@ public sealed class FuseServer : IDisposable
         return buffer;
     }
 
-    private void ReaderStopped(FuseReader reader)
+    /// <summary>A reader or io_uring entry ended; the last one ends the connection's service.</summary>
+    private void ReaderStopped()
     {
         if (Interlocked.Decrement(ref _runningReaders) == 0)
         {
@@ -414,7 +505,7 @@ public sealed class FuseServer : IDisposable
         // Only after the readers are gone: closing a device fd under a blocked read would not wake it,
         // and freeing its buffer would be a use-after-free.
         TimeSpan joinTimeout = _completion.Task.IsCompleted ? TimeSpan.FromSeconds(5) : TimeSpan.Zero;
-        if (!_readers.TrueForAll(reader => reader.Join(joinTimeout)))
+        if (!_readers.TrueForAll(reader => reader.Join(joinTimeout)) || !_ringWorkers.TrueForAll(worker => worker.Join(joinTimeout)))
         {
             // They still serve files opened before a lazy unmount; the last one to stop frees everything.
             _log.Warn($"readers of {_mountPoint} still serve open files; their buffers and descriptors stay until the connection ends");
@@ -448,5 +539,6 @@ public sealed class FuseServer : IDisposable
         {
             buffer.Dispose();
         }
+        FreeRingWorkers();
     }
 }

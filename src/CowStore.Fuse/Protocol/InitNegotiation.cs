@@ -21,6 +21,10 @@ internal static class InitNegotiation
     public const ushort MaxBackground = 64;
     public const ushort CongestionThreshold = 48;
 
+    /// <summary>The kernel offers FUSE over io_uring and the options ask for it.</summary>
+    public static bool WantsIoUring(in FuseInitIn kernel, FuseMountOptions options) =>
+        options.IoUring && Offered(kernel).HasFlag(FuseInitFlags.OverIoUring);
+
     public static FuseInitFlags Offered(in FuseInitIn kernel)
     {
         ulong flags = kernel.Flags;
@@ -32,10 +36,18 @@ internal static class InitNegotiation
     }
 
     /// <param name="mayPassthrough">We hold CAP_SYS_ADMIN (the kernel checks it at BACKING_OPEN).</param>
-    public static FuseInitOut Negotiate(in FuseInitIn kernel, FuseMountOptions options, bool mayPassthrough, out FuseInitFlags negotiated)
+    /// <param name="ringsReady">io_uring entries are set up to register (see <see cref="WantsIoUring"/>).</param>
+    public static FuseInitOut Negotiate(in FuseInitIn kernel, FuseMountOptions options, bool mayPassthrough, bool ringsReady, out FuseInitFlags negotiated)
     {
         FuseInitFlags offered = Offered(kernel);
         FuseInitFlags flags = Wanted & offered;
+
+        // Once agreed, the kernel holds every request until all queues have an entry registered (or a
+        // registration fails), so only agree when the entries exist and only need registering.
+        if (ringsReady && WantsIoUring(kernel, options))
+        {
+            flags |= FuseInitFlags.OverIoUring;
+        }
 
         // Passthrough and the writeback cache exclude each other per connection; passthrough wins and the
         // writeback cache is the fallback when passthrough is unavailable.

@@ -7,10 +7,10 @@ namespace CowStore.Fuse.Transport;
 /// the same fd (a reply on another cloned fd would not find the request). Ends when the connection does.
 /// </summary>
 internal sealed unsafe class FuseReader(int index, int fd, NativeBuffer requestBuffer, NativeBuffer replyBuffer,
-    FuseDispatcher dispatcher, FuseLog log, Action<FuseReader> stopped)
+    FuseDispatcher dispatcher, FuseLog log, Action stopped)
 {
-    private const int ECONNABORTED = 103;
     private Thread? _thread;
+    private long _served;
 
     public void Start()
     {
@@ -23,6 +23,9 @@ internal sealed unsafe class FuseReader(int index, int fd, NativeBuffer requestB
     }
 
     public bool Join(TimeSpan timeout) => _thread is null || _thread.Join(timeout);
+
+    /// <summary>Requests handled so far.</summary>
+    public long Served => Volatile.Read(ref _served);
 
     private void Run()
     {
@@ -37,7 +40,7 @@ internal sealed unsafe class FuseReader(int index, int fd, NativeBuffer requestB
         }
         finally
         {
-            stopped(this);
+            stopped();
         }
     }
 
@@ -55,7 +58,7 @@ internal sealed unsafe class FuseReader(int index, int fd, NativeBuffer requestB
                     case Errno.ENOENT: // the request was interrupted before we got it
                         continue;
                     case Errno.ENODEV: // unmounted
-                    case ECONNABORTED: // aborted through fusectl
+                    case Errno.ECONNABORTED: // aborted through fusectl
                         return;
                     default:
                         log.Warn($"reader {index}: read from /dev/fuse failed with errno {-length}; reader stops");
@@ -69,6 +72,7 @@ internal sealed unsafe class FuseReader(int index, int fd, NativeBuffer requestB
             }
 
             int replyLength = dispatcher.Handle(new ReadOnlySpan<byte>(requestBuffer.Pointer, length), replyBuffer.Span);
+            Volatile.Write(ref _served, _served + 1);
             if (replyLength == 0)
             {
                 continue;

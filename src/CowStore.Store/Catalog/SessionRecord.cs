@@ -62,6 +62,10 @@ public sealed record SessionRecord
     [JsonPropertyName("daemonStartTime")]
     public ulong? DaemonStartTime { get; init; }
 
+    /// <summary>How the serving daemon's FUSE requests arrive: <c>io_uring</c> or <c>/dev/fuse</c> (null when not served).</summary>
+    [JsonPropertyName("transport")]
+    public string? Transport { get; init; }
+
     /// <summary>The same session, meant to be detached and served by nobody.</summary>
-    public SessionRecord AsDetached() => this with { Mountpoint = null, DaemonPid = null, DaemonStartTime = null };
+    public SessionRecord AsDetached() => this with { Mountpoint = null, DaemonPid = null, DaemonStartTime = null, Transport = null };
 }

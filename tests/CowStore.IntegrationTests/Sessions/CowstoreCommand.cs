@@ -30,9 +30,12 @@ internal static class CowstoreCommand
 
     public static CommandResult Run(string home, params string[] arguments) => Run(home, TimeSpan.FromSeconds(90), arguments);
 
-    public static CommandResult Run(string home, TimeSpan timeout, params string[] arguments)
+    public static CommandResult Run(string home, TimeSpan timeout, params string[] arguments) => Run(home, timeout, null, arguments);
+
+    /// <summary>Runs cowstore with <paramref name="environment"/> added to its environment (a daemon it starts inherits it).</summary>
+    public static CommandResult Run(string home, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        using Process process = Start(home, arguments);
+        using Process process = Start(home, environment, arguments);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
@@ -48,10 +51,16 @@ internal static class CowstoreCommand
         return new CommandResult(process.ExitCode, output.Result, error.Result);
     }
 
-    public static Process Start(string home, params string[] arguments)
+    public static Process Start(string home, params string[] arguments) => Start(home, null, arguments);
+
+    private static Process Start(string home, IReadOnlyDictionary<string, string>? environment, string[] arguments)
     {
         ProcessStartInfo start = Infrastructure.ProcessRunner.StartInfo(Executable, arguments);
         start.Environment["COWSTORE_HOME"] = home;
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("cannot start cowstore");
         process.StandardInput.Close();
         return process;

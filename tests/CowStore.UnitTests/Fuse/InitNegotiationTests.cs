@@ -22,7 +22,7 @@ public sealed class InitNegotiationTests
     [Fact]
     public void RepliesOnlyOfferedFlagsAndNeverLocks()
     {
-        FuseInitOut reply = InitNegotiation.Negotiate(Kernel(Everything), new FuseMountOptions(), mayPassthrough: true, out FuseInitFlags flags);
+        FuseInitOut reply = InitNegotiation.Negotiate(Kernel(Everything), new FuseMountOptions(), mayPassthrough: true, ringsReady: false, out FuseInitFlags flags);
 
         Assert.Equal(7U, reply.Major);
         Assert.Equal(45U, reply.Minor);
@@ -37,9 +37,10 @@ public sealed class InitNegotiationTests
         Assert.Equal(1U, reply.MaxStackDepth);
         Assert.Equal(256, reply.MaxPages);
         Assert.Equal(1U << 20, reply.MaxWrite);
+        Assert.False(flags.HasFlag(FuseInitFlags.OverIoUring));
         Assert.Equal((ulong)flags, reply.Flags | ((ulong)reply.Flags2 << 32));
 
-        InitNegotiation.Negotiate(Kernel(FuseInitFlags.AsyncRead), new FuseMountOptions(), mayPassthrough: true, out FuseInitFlags few);
+        InitNegotiation.Negotiate(Kernel(FuseInitFlags.AsyncRead), new FuseMountOptions(), mayPassthrough: true, ringsReady: false, out FuseInitFlags few);
         Assert.Equal(FuseInitFlags.AsyncRead | FuseInitFlags.InitExt, few);
     }
 
@@ -47,23 +48,40 @@ public sealed class InitNegotiationTests
     public void PassthroughNeedsCapabilityAndWritebackIsTheFallback()
     {
         var options = new FuseMountOptions { WritebackCache = true };
-        InitNegotiation.Negotiate(Kernel(Everything), options, mayPassthrough: false, out FuseInitFlags unprivileged);
+        InitNegotiation.Negotiate(Kernel(Everything), options, mayPassthrough: false, ringsReady: false, out FuseInitFlags unprivileged);
         Assert.False(unprivileged.HasFlag(FuseInitFlags.Passthrough));
         Assert.True(unprivileged.HasFlag(FuseInitFlags.WritebackCache));
 
-        InitNegotiation.Negotiate(Kernel(Everything), options, mayPassthrough: true, out FuseInitFlags privileged);
+        InitNegotiation.Negotiate(Kernel(Everything), options, mayPassthrough: true, ringsReady: false, out FuseInitFlags privileged);
         Assert.True(privileged.HasFlag(FuseInitFlags.Passthrough));
         Assert.False(privileged.HasFlag(FuseInitFlags.WritebackCache));
 
-        InitNegotiation.Negotiate(Kernel(Everything), options with { Passthrough = false }, mayPassthrough: true, out FuseInitFlags off);
+        InitNegotiation.Negotiate(Kernel(Everything), options with { Passthrough = false }, mayPassthrough: true, ringsReady: false, out FuseInitFlags off);
         Assert.False(off.HasFlag(FuseInitFlags.Passthrough));
         Assert.True(off.HasFlag(FuseInitFlags.WritebackCache));
     }
 
     [Fact]
+    public void IoUringOnlyWhenOfferedWantedAndTheEntriesExist()
+    {
+        var options = new FuseMountOptions();
+        InitNegotiation.Negotiate(Kernel(Everything), options, mayPassthrough: true, ringsReady: true, out FuseInitFlags ready);
+        Assert.True(ready.HasFlag(FuseInitFlags.OverIoUring));
+        Assert.True(InitNegotiation.WantsIoUring(Kernel(Everything), options));
+
+        // The kernel offers it only with fuse.enable_uring=1; the options can turn it off.
+        Assert.False(InitNegotiation.WantsIoUring(Kernel(Everything & ~FuseInitFlags.OverIoUring), options));
+        InitNegotiation.Negotiate(Kernel(Everything & ~FuseInitFlags.OverIoUring), options, mayPassthrough: true, ringsReady: true, out FuseInitFlags notOffered);
+        Assert.False(notOffered.HasFlag(FuseInitFlags.OverIoUring));
+        Assert.False(InitNegotiation.WantsIoUring(Kernel(Everything), options with { IoUring = false }));
+        InitNegotiation.Negotiate(Kernel(Everything), options with { IoUring = false }, mayPassthrough: true, ringsReady: true, out FuseInitFlags off);
+        Assert.False(off.HasFlag(FuseInitFlags.OverIoUring));
+    }
+
+    [Fact]
     public void MinorIsTheLowerOfBoth()
     {
-        Assert.Equal(38U, InitNegotiation.Negotiate(Kernel(Everything, minor: 38), new FuseMountOptions(), true, out _).Minor);
-        Assert.Equal(45U, InitNegotiation.Negotiate(Kernel(Everything, minor: 46), new FuseMountOptions(), true, out _).Minor);
+        Assert.Equal(38U, InitNegotiation.Negotiate(Kernel(Everything, minor: 38), new FuseMountOptions(), true, false, out _).Minor);
+        Assert.Equal(45U, InitNegotiation.Negotiate(Kernel(Everything, minor: 46), new FuseMountOptions(), true, false, out _).Minor);
     }
 }

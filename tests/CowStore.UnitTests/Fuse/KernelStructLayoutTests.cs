@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using CowStore.Fuse.Interop;
+using CowStore.Fuse.Interop.Uring;
 using CowStore.Fuse.Kernel;
 using CowStore.Fuse.Protocol;
 using Xunit;
@@ -76,6 +77,18 @@ public sealed class KernelStructLayoutTests
             F("OffOut", "off_out"), F("Len", "len"), F("Flags", "flags")]),
         new("fuse_notify_inval_inode_out", typeof(FuseNotifyInvalInodeOut), [F("Ino", "ino"), F("Off", "off"), F("Len", "len")]),
         new("fuse_notify_inval_entry_out", typeof(FuseNotifyInvalEntryOut), [F("Parent", "parent"), F("NameLen", "namelen"), F("Flags", "flags")]),
+        // io_uring (Debian's header is Linux 6.1: user_addr was resv2 until 6.5).
+        new("io_uring_params", typeof(IoUringParams), [F("SqEntries", "sq_entries"), F("CqEntries", "cq_entries"), F("Flags", "flags"), F("SqThreadCpu", "sq_thread_cpu"),
+            F("SqThreadIdle", "sq_thread_idle"), F("Features", "features"), F("WqFd", "wq_fd"), F("Resv0", "resv"), F("SqOff", "sq_off"), F("CqOff", "cq_off")]),
+        new("io_sqring_offsets", typeof(IoSqringOffsets), [F("Head", "head"), F("Tail", "tail"), F("RingMask", "ring_mask"), F("RingEntries", "ring_entries"),
+            F("Flags", "flags"), F("Dropped", "dropped"), F("Array", "array"), F("Resv1", "resv1"), F("UserAddr", "resv2")]),
+        new("io_cqring_offsets", typeof(IoCqringOffsets), [F("Head", "head"), F("Tail", "tail"), F("RingMask", "ring_mask"), F("RingEntries", "ring_entries"),
+            F("Overflow", "overflow"), F("Cqes", "cqes"), F("Flags", "flags"), F("Resv1", "resv1"), F("UserAddr", "resv2")]),
+        new("io_uring_cqe", typeof(IoUringCqe), [F("UserData", "user_data"), F("Res", "res"), F("Flags", "flags")]),
+        // Our SQE is the 128-byte slot of an IORING_SETUP_SQE128 ring: two C SQEs.
+        new("io_uring_sqe", typeof(IoUringSqe), [F("Opcode", "opcode"), F("Flags", "flags"), F("IoPrio", "ioprio"), F("Fd", "fd"), F("CmdOp", "cmd_op"),
+            F("Pad1", "__pad1"), F("Addr", "addr"), F("Len", "len"), F("UringCmdFlags", "uring_cmd_flags"), F("UserData", "user_data")],
+            CSize: "2 * sizeof(struct io_uring_sqe)"),
     ];
 
     [Fact]
@@ -127,7 +140,41 @@ public sealed class KernelStructLayoutTests
             }
         }
         Assert.True(c.ContainsKey("#FUSE_INIT_EXT"));
+
+        Assert.Equal(IoUringSqe.OpUringCmd, c["#IORING_OP_URING_CMD"]);
+        Assert.Equal(IoUringSqe.CommandOffset, c["#sqe.cmd"]);
+        Assert.Equal(IoUringParams.SetupSqe128, c["#IORING_SETUP_SQE128"]);
+        Assert.Equal(IoUringParams.FeatureSingleMmap, c["#IORING_FEAT_SINGLE_MMAP"]);
+        Assert.Equal(IoUringParams.OffsetSqRing, c["#IORING_OFF_SQ_RING"]);
+        Assert.Equal(IoUringParams.OffsetCqRing, c["#IORING_OFF_CQ_RING"]);
+        Assert.Equal(IoUringParams.OffsetSqes, c["#IORING_OFF_SQES"]);
+        Assert.Equal(IoUringParams.EnterGetEvents, c["#IORING_ENTER_GETEVENTS"]);
     }
+
+    [Fact]
+    public void FuseOverIoUringStructsMatchTheKernelAbi()
+    {
+        // Linux 6.14's <linux/fuse.h> (protocol 7.42), newer than Debian's header: the values are the kernel's.
+        Assert.Equal(41, System.Numerics.BitOperations.TrailingZeroCount((ulong)FuseInitFlags.OverIoUring));
+        Assert.Equal(288, FuseUringReqHeader.Size);
+        Assert.Equal(FuseUringReqHeader.Size, FuseUringReqHeader.EntInOutOffset + Marshal.SizeOf<FuseUringEntInOut>());
+        Assert.Equal(128, FuseUringReqHeader.OpInOffset);
+        Assert.Equal(8, Marshal.OffsetOf<FuseUringEntInOut>(nameof(FuseUringEntInOut.CommitId)).ToInt32());
+        Assert.Equal(16, Marshal.OffsetOf<FuseUringEntInOut>(nameof(FuseUringEntInOut.PayloadSize)).ToInt32());
+        Assert.Equal(24, Marshal.SizeOf<FuseUringCmdReq>());
+        Assert.Equal(8, Marshal.OffsetOf<FuseUringCmdReq>(nameof(FuseUringCmdReq.CommitId)).ToInt32());
+        Assert.Equal(16, Marshal.OffsetOf<FuseUringCmdReq>(nameof(FuseUringCmdReq.QueueId)).ToInt32());
+        // The command area of a 128-byte SQE is 80 bytes.
+        Assert.True(Marshal.SizeOf<FuseUringCmdReq>() <= IoUringSqe.Size - IoUringSqe.CommandOffset);
+    }
+
+    private static readonly (string Name, string Expression)[] IoUringConstants =
+    [
+        ("IORING_OP_URING_CMD", "IORING_OP_URING_CMD"), ("sqe.cmd", "offsetof(struct io_uring_sqe, cmd)"),
+        ("IORING_SETUP_SQE128", "IORING_SETUP_SQE128"), ("IORING_FEAT_SINGLE_MMAP", "IORING_FEAT_SINGLE_MMAP"),
+        ("IORING_OFF_SQ_RING", "IORING_OFF_SQ_RING"), ("IORING_OFF_CQ_RING", "IORING_OFF_CQ_RING"), ("IORING_OFF_SQES", "IORING_OFF_SQES"),
+        ("IORING_ENTER_GETEVENTS", "IORING_ENTER_GETEVENTS"),
+    ];
 
     private static readonly (string Macro, FuseInitFlags Flag)[] InitFlagMacros =
     [
@@ -145,6 +192,7 @@ public sealed class KernelStructLayoutTests
     {
         var program = new StringBuilder("""
             #include <linux/fuse.h>
+            #include <linux/io_uring.h>
             #include <stddef.h>
             #include <stdio.h>
             #include <sys/ioctl.h>
@@ -162,6 +210,10 @@ public sealed class KernelStructLayoutTests
             }
         }
         program.AppendLine("printf(\"#FUSE_DEV_IOC_CLONE %lu\\n\", (unsigned long)FUSE_DEV_IOC_CLONE);");
+        foreach ((string name, string expression) in IoUringConstants)
+        {
+            program.AppendLine(CultureInfo.InvariantCulture, $"printf(\"#{name} %llu\\n\", (unsigned long long)({expression}));");
+        }
         program.AppendLine("printf(\"#FUSE_NAME_OFFSET %zu\\n\", (size_t)FUSE_NAME_OFFSET);");
         program.AppendLine("printf(\"#FUSE_NAME_OFFSET_DIRENTPLUS %zu\\n\", (size_t)FUSE_NAME_OFFSET_DIRENTPLUS);");
         foreach (FuseOpcode opcode in Enum.GetValues<FuseOpcode>().Where(op => (uint)op <= 51))
