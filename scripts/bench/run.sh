@@ -5,17 +5,19 @@
 # Base: a 1 GiB file of random data, 10,000 small files in 100 directories, a PostgreSQL cluster at
 # pgbench scale 20; read-only (a read-only bind mount when root). Targets: a plain copy (cp -a),
 # cowstore (a real session: `cowstore mount`), cowstore-wb (the same with --writeback-cache),
+# cowstore-devfuse (the default mount served through /dev/fuse instead of io_uring: COWSTORE_IO_URING=0),
 # fuse-overlayfs, kernel overlayfs (root only), unionfs-fuse. Workloads: mount time; first 8 KiB write + fsync into the middle of the 1 GiB file
 # (time, and what the writable layer grew by, from st_blocks); fio 8 KiB random read cold and warm,
 # 1 MiB sequential read cold, 8 KiB random write with an fsync every 32 writes, 1 MiB sequential
 # write; reading the 10,000 small files cold; create/stat/rename/unlink of 5,000 files; PostgreSQL
-# start+stop layer growth, pgbench tpcb-like and select-only tps; the cowstore daemon's peak RSS.
+# start+stop layer growth, pgbench tpcb-like and select-only tps (select-only twice: right after
+# tpcb-like, with caches still filling, and again with them warm); the cowstore daemon's peak RSS.
 # Prints markdown tables of the values and of ratios to the plain copy and to fuse-overlayfs.
 # All targets stay mounted side by side and each workload runs on all of them back to back, so load
 # from other work on a shared machine spreads over the targets instead of skewing one of them.
 #
 #   usage: scripts/bench/run.sh [--quick] [--scale N] [--size 1G] [--runtime S] [--pg-runtime S]
-#                               [--clients N] [--targets copy,cowstore,cowstore-wb,fuse-overlayfs,overlayfs,unionfs-fuse]
+#                               [--clients N] [--targets copy,cowstore,cowstore-wb,cowstore-devfuse,fuse-overlayfs,overlayfs,unionfs-fuse]
 #                               [--workloads randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg]
 #                               [--repeat N]
 #   --quick: 256 MiB file, scale 2, 3 s fio jobs, 5 s pgbench runs (a smoke run of a minute or two).
@@ -33,7 +35,7 @@ cowstore=${COWSTORE_BIN:-$repo/bin/cowstore}
 meta=${META_BENCH:-$repo/native/build/meta-bench}
 pgbin=/usr/lib/postgresql/15/bin
 size=1G scale=20 runtime=10 pg_runtime=20 clients=2 repeat=1 small_dirs=100 small_per_dir=100 meta_count=5000
-targets=copy,cowstore,cowstore-wb,fuse-overlayfs,overlayfs,unionfs-fuse
+targets=copy,cowstore,cowstore-wb,cowstore-devfuse,fuse-overlayfs,overlayfs,unionfs-fuse
 workloads=randread_cold,randread_warm,read_1m,randwrite,write_1m,walk,meta,pg
 usage() { sed -n '/^#   usage/,/^#   --quick/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -65,7 +67,7 @@ done
 for t in "${targets[@]}"; do
   case $t in
     copy) ;;
-    cowstore|cowstore-wb) [ -x "$cowstore" ] || missing+=("$cowstore (make build, or set COWSTORE_BIN)") ;;
+    cowstore|cowstore-wb|cowstore-devfuse) [ -x "$cowstore" ] || missing+=("$cowstore (make build, or set COWSTORE_BIN)") ;;
     fuse-overlayfs) command -v fuse-overlayfs >/dev/null || missing+=(fuse-overlayfs) ;;
     unionfs-fuse) command -v unionfs >/dev/null || missing+=("unionfs (package unionfs-fuse)") ;;
     overlayfs) $root || { echo "bench: kernel overlayfs needs root; skipped" >&2; } ;;
@@ -103,7 +105,7 @@ pg_running=""
 cleanup() {
   set +e
   [ -n "$pg_running" ] && as_pg "$pgbin/pg_ctl" stop -m immediate -D "$pg_running" >/dev/null 2>&1
-  for m in "$work/mnt-cowstore" "$work/mnt-cowstore-wb"; do
+  for m in "$work/mnt-cowstore" "$work/mnt-cowstore-wb" "$work/mnt-cowstore-devfuse"; do
     [ -x "$cowstore" ] && mountpoint -q "$m" 2>/dev/null && timeout 60 "$cowstore" umount "$m" >/dev/null 2>&1
   done
   for m in "$work"/mnt-* "$work/base-ro"; do
@@ -162,7 +164,7 @@ fi
 view="" layer=""
 mount_copy() { view=$work/copy; layer=$view; cp -a "$lower" "$view" && sync; }
 unmount_copy() { rm -rf "$work/copy"; }
-declare -A daemon_pids
+declare -A daemon_pids transports
 cowstore_session() {   # cowstore_session TARGET [mount options...]: a real session named after the target
   local t=$1; shift
   view=$work/mnt-$t; mkdir -p "$view"
@@ -171,11 +173,15 @@ cowstore_session() {   # cowstore_session TARGET [mount options...]: a real sess
   local status; status=$("$cowstore" status --json) || return 1
   layer=$(jq -r --arg t "$t" '.[] | select(.name == $t) | .deltaDirectory' <<<"$status")
   daemon_pids[$t]=$(jq -r --arg t "$t" '.[] | select(.name == $t) | .pid' <<<"$status")
+  transports[$t]=$(jq -r --arg t "$t" '.[] | select(.name == $t) | .transport' <<<"$status")
 }
 mount_cowstore() { cowstore_session cowstore; }
 mount_cowstore-wb() { cowstore_session cowstore-wb --writeback-cache; }
-unmount_cowstore() { "$cowstore" umount "$work/mnt-cowstore" >/dev/null && "$cowstore" discard --yes cowstore >/dev/null; }
-unmount_cowstore-wb() { "$cowstore" umount "$work/mnt-cowstore-wb" >/dev/null && "$cowstore" discard --yes cowstore-wb >/dev/null; }
+mount_cowstore-devfuse() { COWSTORE_IO_URING=0 cowstore_session cowstore-devfuse; }
+unmount_cowstore_session() { "$cowstore" umount "$work/mnt-$1" >/dev/null && "$cowstore" discard --yes "$1" >/dev/null; }
+unmount_cowstore() { unmount_cowstore_session cowstore; }
+unmount_cowstore-wb() { unmount_cowstore_session cowstore-wb; }
+unmount_cowstore-devfuse() { unmount_cowstore_session cowstore-devfuse; }
 overlay_dirs() {   # overlay_dirs TARGET: its own upper and work directories and mountpoint
   local up=$work/upper-$1 wk=$work/work-$1
   rm -rf "$up" "$wk"; mkdir -p "$up" "$wk" "$work/mnt-$1"
@@ -216,6 +222,7 @@ pg_workloads() {   # PostgreSQL on one target: start + stop growth, then both pg
     if pg_start "$pg"; then
       record "$t" tpcb "$(pgbench_tps)"
       record "$t" select "$(pgbench_tps -S)"
+      record "$t" select_warm "$(pgbench_tps -S)"
       pg_stop "$pg" || log "$t: PostgreSQL did not stop cleanly"
     fi
   else
@@ -291,7 +298,8 @@ rows=(
   "unlink|unlink|ops/s|↑"
   "pg_idle_bytes|PostgreSQL start + stop: layer growth|KiB|↓"
   "tpcb|pgbench tpcb-like|tps|↑"
-  "select|pgbench select-only|tps|↑"
+  "select|pgbench select-only, right after tpcb-like|tps|↑"
+  "select_warm|pgbench select-only again, caches warm|tps|↑"
   "rss|cowstore daemon peak RSS (VmHWM)|MiB|↓"
 )
 value() {   # formatted value of target/key
@@ -313,6 +321,9 @@ ratio() {   # ratio of target a to target b for key
 {
   echo
   echo "cowstore benchmark, $(date -u '+%F %H:%M UTC'); kernel $(uname -r); $(nproc) × $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
+  if [ "${#transports[@]}" -gt 0 ]; then
+    echo "FUSE requests reach cowstore through: $(for t in "${!transports[@]}"; do printf '%s %s; ' "$t" "${transports[$t]}"; done | sed 's/; $//')"
+  fi
   echo "base: $size random file, $((small_dirs * small_per_dir)) small files, PostgreSQL 15 at pgbench scale $scale ($(awk -v b="$base_bytes" 'BEGIN { printf "%.0f MiB", b / 1048576 }') in all); fio psync, one job, ${runtime} s each; pgbench $clients clients, ${pg_runtime} s each; $([ "$repeat" -gt 1 ] && echo "median of $repeat interleaved rounds; ")$($root && echo "caches dropped before cold workloads" || echo "not root: caches not dropped")"
   echo
   header="| workload | unit |"; sep="|---|---|"
