@@ -188,7 +188,7 @@ public sealed class FuseServer : IDisposable
         AnswerInit(request, reply);
         if (!Connection.IoUringEnabled)
         {
-            FreeRingWorkers();
+            DiscardRingWorkers();
         }
         _connectionId = MountPoints.FindMount(_mountPoint)?.Minor;
 
@@ -257,7 +257,7 @@ public sealed class FuseServer : IDisposable
                 if (worker is null)
                 {
                     _log.Warn($"io_uring_setup failed ({Libc.Describe(errno)}); serving through /dev/fuse");
-                    FreeRingWorkers();
+                    DiscardRingWorkers();
                     return false;
                 }
                 _ringWorkers.Add(worker);
@@ -266,7 +266,8 @@ public sealed class FuseServer : IDisposable
         return true;
     }
 
-    private void FreeRingWorkers()
+    /// <summary>Drops entries that were never started (the list is fixed once the server runs).</summary>
+    private void DiscardRingWorkers()
     {
         foreach (FuseRingWorker worker in _ringWorkers)
         {
@@ -539,6 +540,9 @@ public sealed class FuseServer : IDisposable
         {
             buffer.Dispose();
         }
-        FreeRingWorkers();
+        foreach (FuseRingWorker worker in _ringWorkers)
+        {
+            worker.Free();
+        }
     }
 }

@@ -209,8 +209,8 @@ internal sealed unsafe class FuseRingWorker
                     default:
                         if (_lastCommand == FuseUringCmdReq.Register)
                         {
-                            // The kernel turned io_uring off for this connection; /dev/fuse serves it.
-                            _log.Warn($"io_uring entry {_queue}.{_index}: registration refused: {Libc.Describe(-completion.Res)}; requests go through /dev/fuse");
+                            // A re-registration refused: the queue keeps its other entries.
+                            _log.Warn($"io_uring entry {_queue}.{_index}: registration refused: {Libc.Describe(-completion.Res)}; entry stops");
                             return;
                         }
                         // The kernel no longer knows the request (it was aborted): the entry is gone with
@@ -223,7 +223,11 @@ internal sealed unsafe class FuseRingWorker
         }
     }
 
-    /// <summary>Hands the entry to the kernel (submission only: the answer comes with the first request).</summary>
+    /// <summary>
+    /// Hands the entry to the kernel without waiting for a request. A registration the kernel refuses
+    /// completes at once with the error; one it accepts completes only with the first request (left
+    /// queued for the loop).
+    /// </summary>
     private bool Register()
     {
         Submit(FuseUringCmdReq.Register, 0);
@@ -233,12 +237,18 @@ internal sealed unsafe class FuseRingWorker
             result = _ring.SubmitAndWait(0);
         }
         while (result == -Errno.EINTR);
-        if (result <= 0)
+        string? failure = result < 0 ? Libc.Describe(-result) : result == 0 ? "not consumed" : null;
+        if (failure is null && _ring.TryPeekCompletion(out IoUringCqe completion) && completion.Res < 0)
         {
-            _log.Warn($"io_uring entry {_queue}.{_index}: cannot submit its registration: {(result < 0 ? Libc.Describe(-result) : "not consumed")}");
+            _ring.TryTakeCompletion(out _);
+            failure = $"refused: {Libc.Describe(-completion.Res)}";
         }
-        _registered.TrySetResult(result > 0);
-        return result > 0;
+        if (failure is not null)
+        {
+            _log.Warn($"io_uring entry {_queue}.{_index}: registration failed ({failure})");
+        }
+        _registered.TrySetResult(failure is null);
+        return failure is null;
     }
 
     private void Submit(uint command, ulong commitId)

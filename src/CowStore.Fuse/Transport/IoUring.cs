@@ -143,6 +143,17 @@ internal sealed unsafe class IoUring : IDisposable
     /// <summary>Takes the oldest completion, if any.</summary>
     public bool TryTakeCompletion(out IoUringCqe completion)
     {
+        if (!TryPeekCompletion(out completion))
+        {
+            return false;
+        }
+        Volatile.Write(ref *_cqHead, *_cqHead + 1);
+        return true;
+    }
+
+    /// <summary>Reads the oldest completion, if any, and leaves it queued.</summary>
+    public bool TryPeekCompletion(out IoUringCqe completion)
+    {
         uint head = *_cqHead;
         if (head == Volatile.Read(ref *_cqTail))
         {
@@ -150,7 +161,6 @@ internal sealed unsafe class IoUring : IDisposable
             return false;
         }
         completion = _cqes[head & _cqMask];
-        Volatile.Write(ref *_cqHead, head + 1);
         return true;
     }
 
