@@ -35,9 +35,8 @@ internal static class SessionServer
                 // Commands for the live mount (commit); closed before the filesystem is.
                 using ControlServer control = ControlServer.Start(catalog.State.ControlSocket(name), (request, progress) => LiveCommit.Run(catalog.State, session, request, progress), log);
                 int pid = Environment.ProcessId;
-                string transport = server.Connection.IoUringEnabled ? "io_uring" : "/dev/fuse";
-                catalog.Save(record with { DaemonPid = pid, DaemonStartTime = DaemonProbe.StartTimeOf(pid), Transport = transport });
-                log.WriteLine($"{DateTimeOffset.Now:O} session {name}: serving {record.Base} at {mountPoint} (pid {pid}, FUSE requests through {transport})");
+                catalog.Save(record with { DaemonPid = pid, DaemonStartTime = DaemonProbe.StartTimeOf(pid), Transport = server.Connection.Transport });
+                log.WriteLine($"{DateTimeOffset.Now:O} session {name}: serving {record.Base} at {mountPoint} (pid {pid}, FUSE requests through {server.Connection.Transport})");
                 onLive(record);
                 WaitForEnd(server, stop, log);
             }

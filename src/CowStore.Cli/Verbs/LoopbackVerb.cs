@@ -77,7 +77,7 @@ public sealed class LoopbackVerb : IVerb
 
         using var fileSystem = OpenDirectory(directory);
         using FuseServer server = MountOrFail(fileSystem, mountPoint, options);
-        output.WriteLine($"mounted {directory} at {mountPoint} ({(server.Connection.IoUringEnabled ? "FUSE over io_uring" : "/dev/fuse")})");
+        output.WriteLine($"mounted {directory} at {mountPoint} (requests through {server.Connection.Transport})");
         output.Flush();
 
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -30,6 +30,9 @@ public sealed class FuseConnection
     /// <summary>Requests travel through FUSE over io_uring (a queue per CPU); /dev/fuse carries FORGET and INTERRUPT.</summary>
     public bool IoUringEnabled { get; internal set; }
 
+    /// <summary>How requests arrive, for people: <c>io_uring</c> or <c>/dev/fuse</c>.</summary>
+    public string Transport => IoUringEnabled ? "io_uring" : "/dev/fuse";
+
     /// <summary>Negotiated max_write in bytes.</summary>
     public int MaxWrite { get; internal set; }
 

@@ -110,11 +110,7 @@ internal sealed unsafe class FuseRingWorker
         }
         using (ring)
         {
-            IoUringSqe* sqe = ring.NextSqe();
-            sqe->Opcode = IoUringSqe.OpUringCmd;
-            sqe->Fd = deviceFd;
-            sqe->CmdOp = FuseUringCmdReq.Register;
-            ((FuseUringCmdReq*)((byte*)sqe + IoUringSqe.CommandOffset))->QueueId = ushort.MaxValue;
+            PrepareCommand(ring.NextSqe(), deviceFd, FuseUringCmdReq.Register, ushort.MaxValue, 0);
             int result;
             do
             {
@@ -259,9 +255,7 @@ internal sealed unsafe class FuseRingWorker
             // One command is outstanding at a time, so a slot is always free.
             throw new InvalidOperationException("io_uring submission queue full");
         }
-        sqe->Opcode = IoUringSqe.OpUringCmd;
-        sqe->Fd = _deviceFd;
-        sqe->CmdOp = command;
+        PrepareCommand(sqe, _deviceFd, command, (ushort)_queue, commitId);
         if (command == FuseUringCmdReq.Register)
         {
             var iov = (Iovec*)(_entry.Pointer + IovecOffset);
@@ -270,11 +264,19 @@ internal sealed unsafe class FuseRingWorker
             sqe->Addr = (ulong)iov;
             sqe->Len = 2;
         }
-        var commandArea = (FuseUringCmdReq*)((byte*)sqe + IoUringSqe.CommandOffset);
-        commandArea->QueueId = (ushort)_queue;
-        commandArea->CommitId = commitId;
         _lastCommand = command;
         _lastCommitId = commitId;
+    }
+
+    /// <summary>Fills a zeroed SQE with a FUSE uring command for <paramref name="queue"/>.</summary>
+    private static void PrepareCommand(IoUringSqe* sqe, int deviceFd, uint command, ushort queue, ulong commitId)
+    {
+        sqe->Opcode = IoUringSqe.OpUringCmd;
+        sqe->Fd = deviceFd;
+        sqe->CmdOp = command;
+        var commandArea = (FuseUringCmdReq*)((byte*)sqe + IoUringSqe.CommandOffset);
+        commandArea->QueueId = queue;
+        commandArea->CommitId = commitId;
     }
 
     /// <summary>Answers the request the entry holds; returns its commit id.</summary>
