@@ -19,6 +19,7 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
 {
     private const long BaseRows = 80_000;
     private const int Transactions = 600;
+    private const int Batches = 12;
     private const int RowsPerTransaction = 5;
     private const long MinimumDatabaseBytes = 64L << 20;
     private const int HeldTransactions = 20;
@@ -48,13 +49,9 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
         Assert.Equal(BaseRows, db.Long("SELECT count(*) FROM t"));
         ReportDelta("sqlite", "after open + count + close", session.DeltaBytes);
 
-        string script = ws.ScratchFile("writer.sql");
-        File.WriteAllText(script, WriterScript());
-        using BackgroundProcess writer = db.StartScript(script);
-        (int readsDuringWrite, long lastCount) = ReadWhileWriting(db, writer);
-        Assert.True(writer.WaitForExit(TimeSpan.FromSeconds(120)) == 0, $"the writer failed:\n{writer}");
-        Output.WriteLine($"{readsDuringWrite} reader processes ran while the writer committed {Transactions} transactions; last count seen {lastCount}");
-        Assert.True(readsDuringWrite >= 3, $"only {readsDuringWrite} reads overlapped the writer: the test proved no concurrency");
+        (int reads, int readsMidWorkload, long lastCount) = WriteWhileReading(db);
+        Output.WriteLine($"{reads} reader processes ran beside the writer's {Transactions} transactions, {readsMidWorkload} of them saw a count between base and end; last count seen {lastCount}");
+        Assert.True(readsMidWorkload >= 3, $"only {readsMidWorkload} reads saw the workload half done: the test proved no concurrency");
 
         long expected = BaseRows + (Transactions * RowsPerTransaction);
         AssertConsistent(db, expected, "after the workload");
@@ -123,14 +120,60 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
     }
 
     /// <summary>
-    /// Each transaction appends <see cref="RowsPerTransaction"/> rows and rewrites one row spread over
-    /// the base file, so both appended and copied-on-write blocks are in play.
+    /// One writer connection stays open for the whole workload and gets its transactions a batch at
+    /// a time on stdin. Right after a batch is handed over, reader processes count the rows until the
+    /// batch before it is visible, so readers always run while the writer has work queued, and the
+    /// pacing follows the filesystem's speed instead of a clock. Every count must be a whole number
+    /// of transactions above the base (no torn transaction is visible), never go down, and never
+    /// include a transaction not yet handed over. Each transaction appends
+    /// <see cref="RowsPerTransaction"/> rows and rewrites one row spread over the base file, so both
+    /// appended and copied-on-write blocks are in play.
     /// </summary>
-    private static string WriterScript()
+    private static (int Reads, int ReadsMidWorkload, long LastCount) WriteWhileReading(Sqlite db)
     {
+        const int TransactionsPerBatch = Transactions / Batches;
+        const long RowsPerBatch = TransactionsPerBatch * RowsPerTransaction;
+        const long FinalRows = BaseRows + (Transactions * RowsPerTransaction);
         var random = new Random(4242);
-        var sql = new StringBuilder("PRAGMA synchronous = FULL;\n");
-        for (int i = 0; i < Transactions; i++)
+        using BackgroundProcess writer = db.StartShell();
+        writer.WriteLine("PRAGMA synchronous = FULL;");
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        int reads = 0, readsMidWorkload = 0;
+        long last = BaseRows;
+        for (int batch = 0; batch < Batches; batch++)
+        {
+            writer.WriteLine(TransactionBatch(random, TransactionsPerBatch));
+            long handedOver = BaseRows + ((batch + 1) * RowsPerBatch);
+            long previousBatchesDone = BaseRows + (batch * RowsPerBatch);
+            do
+            {
+                Assert.False(writer.HasExited, $"the writer ended before its last batch:\n{writer}");
+                Assert.True(DateTime.UtcNow < deadline, $"the writer did not commit {batch} batches in 120 s (last count {last}):\n{writer}");
+                ProcessResult read = db.TryExecute("SELECT count(*) FROM t");
+                Assert.True(read.ExitCode == 0, $"a reader failed while the writer ran:\n{read}");
+                long count = long.Parse(read.Stdout.Trim());
+                Assert.True(count >= last, $"the row count went back from {last} to {count}");
+                Assert.True((count - BaseRows) % RowsPerTransaction == 0, $"a reader saw {count} rows: part of a transaction");
+                Assert.True(count <= handedOver, $"a reader saw {count} rows, but only transactions up to {handedOver} rows were handed to the writer");
+                last = count;
+                reads++;
+                if (count > BaseRows && count < FinalRows)
+                {
+                    readsMidWorkload++;
+                }
+            }
+            while (last < previousBatchesDone);
+        }
+        writer.WriteLine(".quit");
+        writer.CloseInput();
+        Assert.True(writer.WaitForExit(TimeSpan.FromSeconds(120)) == 0, $"the writer failed:\n{writer}");
+        return (reads, readsMidWorkload, last);
+    }
+
+    private static string TransactionBatch(Random random, int transactions)
+    {
+        var sql = new StringBuilder();
+        for (int i = 0; i < transactions; i++)
         {
             sql.Append("BEGIN IMMEDIATE;\n")
                .Append($"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {RowsPerTransaction}) ")
@@ -139,27 +182,6 @@ public sealed class SqliteWalTests(ITestOutputHelper output) : DatabaseTest(outp
                .Append("COMMIT;\n");
         }
         return sql.ToString();
-    }
-
-    /// <summary>
-    /// Runs one reader process after another while the writer runs. Every count must be a whole
-    /// number of transactions above the base (no torn transaction is visible) and never go down.
-    /// </summary>
-    private static (int Reads, long LastCount) ReadWhileWriting(Sqlite db, BackgroundProcess writer)
-    {
-        int reads = 0;
-        long last = BaseRows;
-        while (!writer.HasExited)
-        {
-            ProcessResult read = db.TryExecute("SELECT count(*) FROM t");
-            Assert.True(read.ExitCode == 0, $"a reader failed while the writer ran:\n{read}");
-            long count = long.Parse(read.Stdout.Trim());
-            Assert.True(count >= last, $"the row count went back from {last} to {count}");
-            Assert.True((count - BaseRows) % RowsPerTransaction == 0, $"a reader saw {count} rows: part of a transaction");
-            last = count;
-            reads++;
-        }
-        return (reads, last);
     }
 
     private static void AssertConsistent(Sqlite db, long expectedRows, string when)
