@@ -108,6 +108,7 @@ public sealed class StatusVerb : IVerb
     internal static SessionStatus Describe(SessionView view)
     {
         SessionRecord record = view.Record;
+        bool served = view.State is SessionState.Mounted or SessionState.Transitioning;
         return new SessionStatus
         {
             Name = record.Name,
@@ -116,9 +117,9 @@ public sealed class StatusVerb : IVerb
             Head = record.Head,
             WritebackCache = record.WritebackCache,
             Mountpoint = record.Mountpoint,
-            Transport = view.State is SessionState.Mounted or SessionState.Transitioning ? record.Transport : null,
+            Transport = served ? record.Transport : null,
             State = view.State.ToString().ToLowerInvariant(),
-            Pid = view.State is SessionState.Mounted or SessionState.Transitioning ? record.DaemonPid : null,
+            Pid = served ? record.DaemonPid : null,
             DeltaBytes = Directory.Exists(record.DeltaDirectory) ? CowFileSystem.MeasureDeltaBytes(record.DeltaDirectory) : 0,
             Ephemeral = record.Ephemeral,
             DeltaDirectory = record.DeltaDirectory,

@@ -31,7 +31,7 @@ public sealed class FuseServer : IDisposable
     private readonly List<FuseRingWorker> _ringWorkers = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lifecycle = new();
-    private int _runningReaders;
+    private int _runningServiceThreads;
     private int _destroyed;
     private bool _initialized;
     private bool _cloneRefused;
@@ -186,14 +186,10 @@ public sealed class FuseServer : IDisposable
         NativeBuffer request = Allocate(bufferSize);
         NativeBuffer reply = Allocate(bufferSize);
         AnswerInit(request, reply);
-        if (!Connection.IoUringEnabled)
-        {
-            DiscardRingWorkers();
-        }
         _connectionId = MountPoints.FindMount(_mountPoint)?.Minor;
 
         // With io_uring the readers carry only FORGET and INTERRUPT: one is enough.
-        _runningReaders = _ringWorkers.Count;
+        _runningServiceThreads = _ringWorkers.Count;
         StartReaders(Connection.IoUringEnabled ? 1 : _options.ReaderThreads, bufferSize, request, reply);
         // The kernel accepts registrations only now that INIT is answered; until every queue has one it
         // holds new requests back.
@@ -220,9 +216,9 @@ public sealed class FuseServer : IDisposable
             int fd = index == 0 ? _device.Session.Fd : CloneDevice()?.Fd ?? _device.Session.Fd;
             NativeBuffer readerRequest = i == 0 && firstRequest is not null ? firstRequest : Allocate(bufferSize);
             NativeBuffer readerReply = i == 0 && firstReply is not null ? firstReply : Allocate(bufferSize);
-            var reader = new FuseReader(index, fd, readerRequest, readerReply, _dispatcher, _log, ReaderStopped);
+            var reader = new FuseReader(index, fd, readerRequest, readerReply, _dispatcher, _log, ServiceThreadStopped);
             _readers.Add(reader);
-            Interlocked.Increment(ref _runningReaders);
+            Interlocked.Increment(ref _runningServiceThreads);
             reader.Start();
         }
     }
@@ -253,7 +249,7 @@ public sealed class FuseServer : IDisposable
             for (int index = 0; index < entries; index++)
             {
                 FuseRingWorker? worker = FuseRingWorker.Create(queue, index, isOnline ? cpu : -1, _device.Session.Fd, payloadSize,
-                    _dispatcher, _log, ReaderStopped, out int errno);
+                    _dispatcher, _log, ServiceThreadStopped, out int errno);
                 if (worker is null)
                 {
                     _log.Warn($"io_uring_setup failed ({Libc.Describe(errno)}); serving through /dev/fuse");
@@ -381,9 +377,9 @@ public sealed class FuseServer : IDisposable
     }
 
     /// <summary>A reader or io_uring entry ended; the last one ends the connection's service.</summary>
-    private void ReaderStopped()
+    private void ServiceThreadStopped()
     {
-        if (Interlocked.Decrement(ref _runningReaders) == 0)
+        if (Interlocked.Decrement(ref _runningServiceThreads) == 0)
         {
             DestroyOnce();
             _completion.TrySetResult();

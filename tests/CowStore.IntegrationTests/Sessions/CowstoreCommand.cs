@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 
 namespace CowStore.IntegrationTests.Sessions;
@@ -57,7 +58,7 @@ internal static class CowstoreCommand
     {
         ProcessStartInfo start = Infrastructure.ProcessRunner.StartInfo(Executable, arguments);
         start.Environment["COWSTORE_HOME"] = home;
-        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        foreach ((string name, string value) in environment ?? ReadOnlyDictionary<string, string>.Empty)
         {
             start.Environment[name] = value;
         }
